@@ -1,0 +1,81 @@
+"""cargohold: artifact stores for ML pipelines.
+
+Names are imported on first access, so that ``import cargohold`` (and
+``cargohold --help``) stays fast and pulls in neither pydantic nor any plugin.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cargohold import fileio
+    from cargohold.errors import (
+        CargoholdError,
+        MissingDependencyError,
+        PathOutsideStoreError,
+    )
+    from cargohold.flavors import Flavor, StackComponentType
+    from cargohold.hookspecs import hookimpl
+    from cargohold.integrations import Integration
+    from cargohold.plugins import PluginHost, load_plugins
+    from cargohold.stores.base import (
+        BaseArtifactStore,
+        BaseArtifactStoreConfig,
+        BaseArtifactStoreFlavor,
+    )
+    from cargohold.stores.fsspec import FsspecArtifactStore
+
+__all__ = [
+    "BaseArtifactStore",
+    "BaseArtifactStoreConfig",
+    "BaseArtifactStoreFlavor",
+    "CargoholdError",
+    "Flavor",
+    "FsspecArtifactStore",
+    "Integration",
+    "MissingDependencyError",
+    "PathOutsideStoreError",
+    "PluginHost",
+    "StackComponentType",
+    "__version__",
+    "fileio",
+    "hookimpl",
+    "load_plugins",
+]
+
+_LOCATIONS = {
+    "BaseArtifactStore": "cargohold.stores.base",
+    "BaseArtifactStoreConfig": "cargohold.stores.base",
+    "BaseArtifactStoreFlavor": "cargohold.stores.base",
+    "CargoholdError": "cargohold.errors",
+    "Flavor": "cargohold.flavors",
+    "FsspecArtifactStore": "cargohold.stores.fsspec",
+    "Integration": "cargohold.integrations",
+    "MissingDependencyError": "cargohold.errors",
+    "PathOutsideStoreError": "cargohold.errors",
+    "PluginHost": "cargohold.plugins",
+    "StackComponentType": "cargohold.flavors",
+    "hookimpl": "cargohold.hookspecs",
+    "load_plugins": "cargohold.plugins",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("cargohold")
+    if name == "fileio":
+        return importlib.import_module("cargohold.fileio")
+    module = _LOCATIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cargohold' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

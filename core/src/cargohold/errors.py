@@ -1,0 +1,39 @@
+"""Exceptions raised by cargohold.
+
+Every message is meant to be shown to a user as one line: it says what is wrong
+and what to do next. The CLI prints ``str(error)`` and exits non-zero.
+"""
+
+from __future__ import annotations
+
+
+class CargoholdError(Exception):
+    """Base class of every error cargohold raises on purpose."""
+
+
+class PluginError(CargoholdError):
+    """A plugin could not be loaded or broke a rule of the plugin contract."""
+
+
+class FlavorNotFoundError(CargoholdError, LookupError):
+    """No flavor of the requested type and name is registered."""
+
+
+class MissingDependencyError(CargoholdError, ImportError):
+    """A flavor's implementation needs a module that is not installed."""
+
+
+class PathOutsideStoreError(CargoholdError, ValueError):
+    """A path argument does not resolve inside the store's root."""
+
+
+class InvalidPathError(CargoholdError, ValueError):
+    """A path argument is malformed (empty, NUL byte, backslash, ...)."""
+
+
+class NoStoreForPathError(CargoholdError, LookupError):
+    """``cargohold.fileio`` found no mounted store whose root contains a path."""
+
+
+class UnsupportedOperationError(CargoholdError, NotImplementedError):
+    """The backend cannot do what was asked (for example, append to an object)."""

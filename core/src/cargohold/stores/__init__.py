@@ -1,0 +1,1 @@
+"""Artifact stores: the interface, the fsspec-backed implementation, built-in flavors."""

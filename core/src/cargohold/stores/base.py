@@ -1,0 +1,227 @@
+"""The artifact-store interface, its config and its flavor base.
+
+Method names, argument names and defaults follow the ZenML ``BaseArtifactStore``
+so a store written against that interface ports by changing imports. On top of
+it, every path argument of every method, in this class and in any subclass, is
+resolved against the store root before the method body runs: a path outside the
+root raises ``PathOutsideStoreError`` and touches nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from cargohold.errors import InvalidPathError
+from cargohold.flavors import Flavor, StackComponentType
+from cargohold.paths import PathType, StoreRoot
+
+if TYPE_CHECKING:
+    from cargohold.flavors import Flavor as FlavorType
+
+# The path arguments of each interface method, in positional order after ``self``.
+PATH_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "open": ("path",),
+    "copyfile": ("src", "dst"),
+    "exists": ("path",),
+    "glob": ("pattern",),
+    "isdir": ("path",),
+    "listdir": ("path",),
+    "makedirs": ("path",),
+    "mkdir": ("path",),
+    "remove": ("path",),
+    "rename": ("src", "dst"),
+    "rmtree": ("path",),
+    "stat": ("path",),
+    "size": ("path",),
+    "walk": ("top",),
+}
+
+
+class BaseArtifactStoreConfig(BaseModel):
+    """Config shared by every artifact-store flavor.
+
+    Subclasses set ``SUPPORTED_SCHEMES`` (for example ``{"s3://"}``; ``""`` means a
+    plain local path) and add their own fields. Unknown fields are rejected.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    SUPPORTED_SCHEMES: ClassVar[set[str]]
+    IS_IMMUTABLE_FILESYSTEM: ClassVar[bool] = False
+
+    path: str = Field(description="Root of the store; every artifact lives under it.")
+
+    @field_validator("path")
+    @classmethod
+    def _check_root(cls, value: str) -> str:
+        try:
+            return StoreRoot.parse(value, cls.SUPPORTED_SCHEMES).uri
+        except InvalidPathError as exc:
+            raise ValueError(str(exc)) from None
+
+
+def _resolving(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[..., Any]:
+    """Wrap an interface method so its path arguments are resolved against the root."""
+
+    @functools.wraps(method)
+    def wrapper(self: BaseArtifactStore, *args: Any, **kwargs: Any) -> Any:
+        resolved = list(args)
+        for index, name in enumerate(names):
+            if index < len(resolved):
+                resolved[index] = self.resolve(resolved[index])
+            elif name in kwargs:
+                kwargs[name] = self.resolve(kwargs[name])
+        return method(self, *resolved, **kwargs)
+
+    wrapper.__cargohold_resolving__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+class BaseArtifactStore(ABC):
+    """An artifact store: file operations confined to one root."""
+
+    def __init__(
+        self,
+        config: BaseArtifactStoreConfig,
+        *,
+        name: str | None = None,
+        flavor: FlavorType | None = None,
+    ) -> None:
+        # No I/O and no credential lookup here: a store must be constructible offline.
+        self._config = config
+        self._root = StoreRoot.parse(config.path, type(config).SUPPORTED_SCHEMES)
+        self._flavor = flavor
+        self.name = name or (flavor.name if flavor is not None else type(self).__name__)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for method_name, names in PATH_ARGUMENTS.items():
+            method = cls.__dict__.get(method_name)
+            if callable(method) and not getattr(method, "__cargohold_resolving__", False):
+                setattr(cls, method_name, _resolving(method, names))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, path={self.path!r})"
+
+    @property
+    def config(self) -> BaseArtifactStoreConfig:
+        return self._config
+
+    @property
+    def path(self) -> str:
+        """The store root, normalised."""
+        return self._root.uri
+
+    @property
+    def root(self) -> StoreRoot:
+        return self._root
+
+    @property
+    def flavor(self) -> FlavorType | None:
+        return self._flavor
+
+    def resolve(self, path: PathType) -> str:
+        """Fold ``path`` against the root; raise ``PathOutsideStoreError`` if it escapes."""
+        return self._root.resolve(path)
+
+    def contains(self, path: PathType) -> bool:
+        return self._root.contains(path)
+
+    @abstractmethod
+    def open(self, path: PathType, mode: str = "r") -> Any:
+        """Open a file; write modes are all-or-nothing when used as a context manager."""
+
+    @abstractmethod
+    def copyfile(self, src: PathType, dst: PathType, overwrite: bool = False) -> None:
+        """Copy a file; ``FileExistsError`` if ``dst`` exists and not ``overwrite``."""
+
+    @abstractmethod
+    def exists(self, path: PathType) -> bool:
+        """Whether a file or directory exists at ``path``."""
+
+    @abstractmethod
+    def glob(self, pattern: PathType) -> list[PathType]:
+        """Paths matching ``pattern``."""
+
+    @abstractmethod
+    def isdir(self, path: PathType) -> bool:
+        """Whether ``path`` is a directory (or a prefix with objects under it)."""
+
+    @abstractmethod
+    def listdir(self, path: PathType) -> list[PathType]:
+        """Names (not paths) of the entries directly under ``path``."""
+
+    @abstractmethod
+    def makedirs(self, path: PathType) -> None:
+        """Create a directory and its parents; no error if it exists."""
+
+    @abstractmethod
+    def mkdir(self, path: PathType) -> None:
+        """Create one directory."""
+
+    @abstractmethod
+    def remove(self, path: PathType) -> None:
+        """Remove a file; ``FileNotFoundError`` if missing, ``IsADirectoryError`` for a directory."""
+
+    @abstractmethod
+    def rename(self, src: PathType, dst: PathType, overwrite: bool = False) -> None:
+        """Move a file or directory; ``FileExistsError`` if ``dst`` exists and not ``overwrite``."""
+
+    @abstractmethod
+    def rmtree(self, path: PathType) -> None:
+        """Remove a directory and everything under it."""
+
+    @abstractmethod
+    def stat(self, path: PathType) -> Any:
+        """Information about ``path`` (at least ``name``, ``size`` and ``type``)."""
+
+    @abstractmethod
+    def size(self, path: PathType) -> int | None:
+        """Size in bytes of a file, or of everything under a directory."""
+
+    @abstractmethod
+    def walk(
+        self,
+        top: PathType,
+        topdown: bool = True,
+        onerror: Callable[..., None] | None = None,
+    ) -> Iterable[tuple[PathType, list[PathType], list[PathType]]]:
+        """Like ``os.walk``: ``(dirpath, dirnames, filenames)`` for each directory."""
+
+
+class BaseArtifactStoreFlavor(Flavor):
+    """Base for artifact-store flavors; subclasses set ``name``, ``config_class``, and
+    ``implementation`` (or override ``implementation_class``)."""
+
+    @property
+    def type(self) -> StackComponentType:
+        return StackComponentType.ARTIFACT_STORE
+
+    @property
+    def config_class(self) -> type[BaseArtifactStoreConfig]:
+        return BaseArtifactStoreConfig
+
+    def create_store(
+        self, config: BaseArtifactStoreConfig, *, name: str | None = None
+    ) -> BaseArtifactStore:
+        """Instantiate the implementation for ``config``; imports it on first call."""
+        implementation = self.load_implementation()
+        store = implementation(config, name=name, flavor=self)
+        if not isinstance(store, BaseArtifactStore):
+            raise TypeError(f"{implementation!r} is not a BaseArtifactStore subclass")
+        return store
+
+
+__all__ = [
+    "PATH_ARGUMENTS",
+    "BaseArtifactStore",
+    "BaseArtifactStoreConfig",
+    "BaseArtifactStoreFlavor",
+    "Flavor",
+    "PathType",
+]

@@ -1,0 +1,305 @@
+"""``FsspecArtifactStore``: every interface method over one fsspec filesystem.
+
+Cloud flavors subclass it and implement ``_create_filesystem``; it is called on
+the first I/O, never in the constructor, so that a store can be built, listed and
+validated offline and without its cloud library installed.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import threading
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+from cargohold.errors import UnsupportedOperationError
+from cargohold.flavors import missing_dependency_error
+from cargohold.paths import PathType, split_scheme
+from cargohold.stores.base import BaseArtifactStore
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+_READ_MODES = {"r", "rb"}
+_WRITE_MODES = {"w", "wb", "x", "xb", "a", "ab"}
+
+
+class AllOrNothingWriter:
+    """A write handle that commits on a clean close and discards on an exception.
+
+    fsspec's own files commit whatever was buffered when a ``with`` block raises;
+    this wrapper aborts instead, so a failed write leaves nothing at the destination.
+    """
+
+    def __init__(self, stream: IO[Any], raw: Any) -> None:
+        self._stream = stream
+        self._raw = raw
+
+    def __enter__(self) -> AllOrNothingWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if exc_type is None:
+            self._stream.close()
+        else:
+            self.discard()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def write(self, data: Any) -> int:
+        return self._stream.write(data)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._stream.closed)
+
+    def discard(self) -> None:
+        """Abandon the write: nothing becomes visible at the destination."""
+        discard_raw(self._raw)
+
+
+def discard_raw(raw: Any) -> None:
+    """Abort a raw writer from ``_open_writer`` so that closing it commits nothing."""
+    if getattr(raw, "closed", False):
+        return
+    raw.discard()
+    from fsspec.spec import AbstractBufferedFile
+
+    if isinstance(raw, AbstractBufferedFile):
+        # close() would flush the buffer and finish the upload; mark it done instead.
+        raw.closed = True
+
+
+class FsspecArtifactStore(BaseArtifactStore):
+    """An artifact store over one fsspec filesystem, built on first use."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._filesystem: AbstractFileSystem | None = None
+        self._filesystem_lock = threading.Lock()
+
+    # -- the filesystem -------------------------------------------------------
+
+    def _create_filesystem(self) -> AbstractFileSystem:
+        """Build the filesystem; import heavy libraries here, not at module level."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _create_filesystem")
+
+    @property
+    def filesystem(self) -> AbstractFileSystem:
+        if self._filesystem is None:
+            with self._filesystem_lock:
+                if self._filesystem is None:
+                    try:
+                        self._filesystem = self._create_filesystem()
+                    except ImportError as exc:
+                        flavor = self.flavor
+                        raise missing_dependency_error(
+                            flavor.name if flavor else type(self).__name__,
+                            flavor.integration if flavor else None,
+                            exc,
+                        ) from exc
+        return self._filesystem
+
+    def _user_path(self, fs_path: str, like: str) -> str:
+        """Turn a path as the filesystem returns it back into one with ``like``'s scheme."""
+        scheme = split_scheme(like)[0]
+        return self._root.join(scheme, fs_path if scheme in ("", "file") else fs_path.lstrip("/"))
+
+    def _fs_path(self, path: str) -> str:
+        return str(self.filesystem._strip_protocol(path)).rstrip("/") or "/"
+
+    # -- writing hooks that backends may override ----------------------------
+
+    def _open_writer(self, path: str, mode: str) -> Any:
+        """A raw binary writer with ``close()`` (commit) and ``discard()`` (abort)."""
+        return self.filesystem.open(path, mode)
+
+    def _copy_file(self, src: str, dst: str) -> None:
+        self.filesystem.cp_file(src, dst)
+
+    def _move(self, src: str, dst: str, recursive: bool) -> None:
+        self.filesystem.mv(src, dst, recursive=recursive)
+
+    # -- the interface --------------------------------------------------------
+
+    def open(self, path: PathType, mode: str = "r") -> Any:
+        assert isinstance(path, str)
+        if mode not in _READ_MODES | _WRITE_MODES:
+            raise ValueError(
+                f"unsupported mode {mode!r}; use one of {', '.join(sorted(_READ_MODES | _WRITE_MODES))}"
+            )
+        binary = mode.replace("b", "")
+        if binary == "r":
+            stream: IO[Any] = self.filesystem.open(path, "rb")
+            return stream if "b" in mode else io.TextIOWrapper(stream, encoding="utf-8")
+        if binary == "a" and type(self.config).IS_IMMUTABLE_FILESYSTEM:
+            raise UnsupportedOperationError(
+                f"{self.name}: objects cannot be appended to on this backend; "
+                "read the object, then write it again in 'w' mode"
+            )
+        if binary == "x" and self.exists(path):
+            raise FileExistsError(f"{path} already exists (mode 'x' never overwrites)")
+        if self.isdir(path):
+            raise IsADirectoryError(f"{path} is a directory")
+        raw = self._open_writer(path, "ab" if binary == "a" else "wb")
+        stream = raw if "b" in mode else io.TextIOWrapper(raw, encoding="utf-8")
+        return AllOrNothingWriter(stream, raw)
+
+    def copyfile(self, src: PathType, dst: PathType, overwrite: bool = False) -> None:
+        assert isinstance(src, str) and isinstance(dst, str)
+        self._require_file(src)
+        self._check_destination(dst, overwrite)
+        self._copy_file(src, dst)
+
+    def exists(self, path: PathType) -> bool:
+        return bool(self.filesystem.exists(path))
+
+    def glob(self, pattern: PathType) -> list[PathType]:
+        assert isinstance(pattern, str)
+        found = (self._user_path(p, pattern) for p in self.filesystem.glob(pattern))
+        return sorted(p for p in found if self.contains(p))
+
+    def isdir(self, path: PathType) -> bool:
+        return bool(self.filesystem.isdir(path))
+
+    def listdir(self, path: PathType) -> list[PathType]:
+        assert isinstance(path, str)
+        entries = self.filesystem.ls(path, detail=True)
+        target = self._fs_path(path)
+        if len(entries) == 1 and entries[0]["type"] != "directory":
+            if str(entries[0]["name"]).rstrip("/") == target:
+                raise NotADirectoryError(f"{path} is a file, not a directory")
+        if not entries and not self.isdir(path):
+            raise FileNotFoundError(f"no such directory: {path}")
+        names = {posixpath.basename(str(e["name"]).rstrip("/")) for e in entries}
+        names.discard("")
+        return sorted(names)
+
+    def makedirs(self, path: PathType) -> None:
+        self.filesystem.makedirs(path, exist_ok=True)
+
+    def mkdir(self, path: PathType) -> None:
+        self.filesystem.mkdir(path, create_parents=False)
+
+    def remove(self, path: PathType) -> None:
+        assert isinstance(path, str)
+        self._require_file(path)
+        self.filesystem.rm_file(path)
+
+    def rename(self, src: PathType, dst: PathType, overwrite: bool = False) -> None:
+        assert isinstance(src, str) and isinstance(dst, str)
+        if self._fs_path(src) == self._fs_path(dst):
+            if not self.exists(src):
+                raise FileNotFoundError(f"no such file or directory: {src}")
+            return
+        src_is_dir = self.isdir(src)
+        if not src_is_dir:
+            self._require_file(src)
+        elif self._fs_path(dst).startswith(self._fs_path(src) + "/"):
+            raise ValueError(f"cannot move {src} into itself ({dst})")
+        self._check_destination(dst, overwrite and not src_is_dir)
+        self._move(src, dst, recursive=src_is_dir)
+
+    def rmtree(self, path: PathType) -> None:
+        if not self.isdir(path):
+            if self.exists(path):
+                raise NotADirectoryError(f"{path!s} is a file; use remove()")
+            raise FileNotFoundError(f"no such directory: {path!s}")
+        self.filesystem.rm(path, recursive=True)
+
+    def stat(self, path: PathType) -> dict[str, Any]:
+        assert isinstance(path, str)
+        info = dict(self.filesystem.info(path))
+        info["name"] = self._user_path(str(info["name"]).rstrip("/"), path)
+        return info
+
+    def size(self, path: PathType) -> int | None:
+        info = self.filesystem.info(path)
+        if info["type"] == "directory":
+            return int(self.filesystem.du(path, total=True))
+        return int(info["size"]) if info.get("size") is not None else None
+
+    def walk(
+        self,
+        top: PathType,
+        topdown: bool = True,
+        onerror: Callable[..., None] | None = None,
+    ) -> Iterator[tuple[PathType, list[PathType], list[PathType]]]:
+        assert isinstance(top, str)
+        try:
+            if not self.isdir(top):
+                kind = NotADirectoryError if self.exists(top) else FileNotFoundError
+                raise kind(f"not a directory: {top}")
+            # One recursive listing (a single paginated request on object stores)
+            # instead of one request per directory.
+            found = self.filesystem.find(top, withdirs=True, detail=True)
+        except OSError as exc:
+            if onerror is not None:
+                onerror(exc)
+            return
+        base = self._fs_path(top)
+        tree = _tree(base, found)
+        yield from _walk_tree(tree, base, topdown, lambda p: self._user_path(p, top))
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _require_file(self, path: str) -> None:
+        info = self.filesystem.info(path)  # FileNotFoundError when missing
+        if info["type"] == "directory":
+            raise IsADirectoryError(f"{path} is a directory")
+
+    def _check_destination(self, dst: str, overwrite: bool) -> None:
+        if not self.exists(dst):
+            return
+        if self.isdir(dst):
+            raise IsADirectoryError(f"destination {dst} is a directory")
+        if not overwrite:
+            raise FileExistsError(f"destination {dst} exists; pass overwrite=True to replace it")
+
+
+def _tree(base: str, found: dict[str, Any]) -> dict[str, tuple[set[str], set[str]]]:
+    """Group a recursive listing into {directory: (subdirectory names, file names)}."""
+    tree: dict[str, tuple[set[str], set[str]]] = {base: (set(), set())}
+    prefix = base.rstrip("/") + "/"
+
+    def add_dir(path: str) -> None:
+        while path != base and path not in tree:
+            tree[path] = (set(), set())
+            parent = posixpath.dirname(path)
+            tree.setdefault(parent, (set(), set()))[0].add(posixpath.basename(path))
+            path = parent
+
+    for name, info in found.items():
+        path = str(name).rstrip("/")
+        if not path.startswith(prefix):
+            continue
+        if info.get("type") == "directory":
+            add_dir(path)
+        else:
+            parent = posixpath.dirname(path)
+            add_dir(parent)
+            tree[parent][1].add(posixpath.basename(path))
+    return tree
+
+
+def _walk_tree(
+    tree: dict[str, tuple[set[str], set[str]]],
+    directory: str,
+    topdown: bool,
+    to_user: Callable[[str], str],
+) -> Iterator[tuple[PathType, list[PathType], list[PathType]]]:
+    subdirs, files = tree.get(directory, (set(), set()))
+    dirnames: list[PathType] = sorted(subdirs)
+    filenames: list[PathType] = sorted(files)
+    if topdown:
+        yield to_user(directory), dirnames, filenames
+    # Iterating the list we yielded lets a top-down caller prune it in place, as with os.walk.
+    for name in list(dirnames):
+        yield from _walk_tree(tree, posixpath.join(directory, str(name)), topdown, to_user)
+    if not topdown:
+        yield to_user(directory), dirnames, filenames

@@ -1,0 +1,112 @@
+"""The ``local`` store: a folder, with writes that are atomic.
+
+A write goes to a hidden temporary file beside its destination, is flushed to disk,
+and is renamed over the destination only when it is closed cleanly. Readers never
+see half a file, and a failed or killed write leaves the destination as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+from typing import TYPE_CHECKING
+
+from cargohold.stores.fsspec import FsspecArtifactStore
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+_BUFFER_SIZE = 1 << 20
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; put the old value straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_NEW_FILE_MODE = 0o666 & ~_umask()
+
+
+class AtomicLocalWriter(io.BufferedWriter):
+    """Writes to a temporary file; ``close()`` renames it into place, ``discard()`` drops it."""
+
+    def __init__(self, destination: str, append: bool = False) -> None:
+        parent = os.path.dirname(destination)
+        os.makedirs(parent, exist_ok=True)
+        fd, self._temporary = tempfile.mkstemp(
+            dir=parent, prefix=f".{os.path.basename(destination)}.", suffix=".partial"
+        )
+        self._destination = destination
+        self._discarded = False
+        # mkstemp creates 0600 files; give the result the mode a plain open() would.
+        try:
+            mode = os.stat(destination).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = _NEW_FILE_MODE
+        os.fchmod(fd, mode)
+        super().__init__(io.FileIO(fd, "wb"), buffer_size=_BUFFER_SIZE)
+        if append and os.path.exists(destination):
+            with open(destination, "rb") as existing:
+                shutil.copyfileobj(existing, self, _BUFFER_SIZE)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            self.flush()
+            os.fsync(self.fileno())
+        except BaseException:
+            self.discard()
+            raise
+        super().close()
+        if not self._discarded:
+            os.replace(self._temporary, self._destination)
+
+    def discard(self) -> None:
+        self._discarded = True
+        if not self.closed:
+            super().close()
+        try:
+            os.unlink(self._temporary)
+        except FileNotFoundError:
+            pass
+
+
+class LocalArtifactStore(FsspecArtifactStore):
+    """Artifacts in a folder on this machine."""
+
+    def _create_filesystem(self) -> AbstractFileSystem:
+        from fsspec.implementations.local import LocalFileSystem
+
+        return LocalFileSystem()
+
+    def _local(self, path: str) -> str:
+        return self._fs_path(path)
+
+    def _open_writer(self, path: str, mode: str) -> AtomicLocalWriter:
+        return AtomicLocalWriter(self._local(path), append=mode == "ab")
+
+    def _copy_file(self, src: str, dst: str) -> None:
+        with open(self._local(src), "rb") as source:
+            writer = AtomicLocalWriter(self._local(dst))
+            try:
+                shutil.copyfileobj(source, writer, _BUFFER_SIZE)
+            except BaseException:
+                writer.discard()
+                raise
+            writer.close()
+
+    def _move(self, src: str, dst: str, recursive: bool) -> None:
+        destination = self._local(dst)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        # os.replace is atomic within one filesystem, for files and directories alike.
+        os.replace(self._local(src), destination)
+
+    def mkdir(self, path: object) -> None:
+        # The root is part of the store, not something the caller must create first.
+        os.makedirs(self._local(self.path), exist_ok=True)
+        os.mkdir(self._local(str(path)))

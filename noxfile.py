@@ -1,0 +1,50 @@
+"""Every test, lint, type and benchmark session. ``nox -l`` lists them."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+
+PACKAGES = ("core", "plugins/s3", "plugins/gcp", "plugins/azure")
+TEST_REQUIREMENTS = ("pytest>=8", "hypothesis>=6.100", "pytest-timeout>=2.3")
+RUFF = "ruff==0.17.5"
+MYPY = "mypy==2.4.1"
+
+
+def install_project(session: nox.Session, *extra: str) -> None:
+    """Install the core and every plugin in editable mode, plus ``extra``."""
+    args = [arg for package in PACKAGES for arg in ("-e", package)]
+    session.install(*args, *extra)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite."""
+    install_project(session, *TEST_REQUIREMENTS)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the core and the plugins' light modules."""
+    install_project(session, MYPY, "pytest>=8")
+    session.run("mypy", "--strict", "core/src/cargohold")
+    session.run("mypy", "plugins/s3/src", "plugins/gcp/src", "plugins/azure/src")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks and rewrite bench/RESULTS.md."""
+    install_project(session)
+    session.run("python", "bench/run.py", *session.posargs)

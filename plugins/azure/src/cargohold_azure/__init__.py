@@ -1,0 +1,1 @@
+"""cargohold-azure: the ``azure`` artifact-store flavor. Importing it never imports adlfs."""

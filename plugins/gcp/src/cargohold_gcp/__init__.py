@@ -1,0 +1,1 @@
+"""cargohold-gcp: the ``gcp`` artifact-store flavor. Importing it never imports gcsfs."""

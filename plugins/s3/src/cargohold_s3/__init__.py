@@ -1,0 +1,1 @@
+"""cargohold-s3: the ``s3`` artifact-store flavor. Importing it never imports s3fs."""

@@ -1,0 +1,16 @@
+"""The ``s3`` flavor: ties the config to the implementation, named as a string."""
+
+from __future__ import annotations
+
+from cargohold.stores.base import BaseArtifactStoreFlavor
+from cargohold_s3.config import S3ArtifactStoreConfig
+
+
+class S3ArtifactStoreFlavor(BaseArtifactStoreFlavor):
+    name = "s3"
+    integration = "s3"
+    implementation = "cargohold_s3.store:S3ArtifactStore"
+
+    @property
+    def config_class(self) -> type[S3ArtifactStoreConfig]:
+        return S3ArtifactStoreConfig
