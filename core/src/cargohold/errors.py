@@ -37,3 +37,11 @@ class NoStoreForPathError(CargoholdError, LookupError):
 
 class UnsupportedOperationError(CargoholdError, NotImplementedError):
     """The backend cannot do what was asked (for example, append to an object)."""
+
+
+class StoreConnectionError(CargoholdError, ConnectionError):
+    """The store's endpoint could not be reached (closed port, DNS, timeout)."""
+
+
+class StoreAuthenticationError(CargoholdError, PermissionError):
+    """The store's endpoint refused the credentials."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from cargohold.errors import InvalidPathError
+from cargohold.errors import CargoholdError, InvalidPathError
 from cargohold.flavors import Flavor, StackComponentType
 from cargohold.paths import PathType, StoreRoot
 
@@ -76,7 +76,15 @@ def _resolving(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[.
                 resolved[index] = self.resolve(resolved[index])
             elif name in kwargs:
                 kwargs[name] = self.resolve(kwargs[name])
-        return method(self, *resolved, **kwargs)
+        try:
+            return method(self, *resolved, **kwargs)
+        except CargoholdError:
+            raise
+        except Exception as exc:
+            translated = self._translate_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
 
     wrapper.__cargohold_resolving__ = True  # type: ignore[attr-defined]
     return wrapper
@@ -131,6 +139,15 @@ class BaseArtifactStore(ABC):
 
     def contains(self, path: PathType) -> bool:
         return self._root.contains(path)
+
+    def _translate_error(self, exc: Exception) -> Exception | None:
+        """Map a backend library's exception to a one-line cargohold error, or None.
+
+        Called when an interface method raises something that is not already a
+        ``CargoholdError``; return ``None`` to let the original propagate. Cloud
+        stores map unreachable endpoints and refused credentials here.
+        """
+        return None
 
     @abstractmethod
     def open(self, path: PathType, mode: str = "r") -> Any:
