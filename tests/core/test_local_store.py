@@ -8,13 +8,13 @@ import stat
 import pytest
 
 from cargohold.errors import PathOutsideStoreError
+from cargohold.stores.base import BaseArtifactStore
 from cargohold.stores.builtin_flavors import (
     LocalArtifactStoreConfig,
     LocalArtifactStoreFlavor,
     MemoryArtifactStoreConfig,
     MemoryArtifactStoreFlavor,
 )
-from cargohold.stores.base import BaseArtifactStore
 from cargohold.testing import ArtifactStoreConformance
 
 

@@ -34,9 +34,7 @@ class Venv:
         return str(self.path / "bin" / name)
 
     def install(self, *args: str) -> None:
-        subprocess.run(
-            [uv(), "pip", "install", "-q", "--python", self.python, *args], check=True
-        )
+        subprocess.run([uv(), "pip", "install", "-q", "--python", self.python, *args], check=True)
 
     def install_core(self) -> None:
         """The core from this checkout, with its dependencies."""

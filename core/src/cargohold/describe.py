@@ -23,7 +23,7 @@ def plugin_row(record: PluginRecord) -> dict[str, Any]:
 
 
 def _schemes(flavor: Flavor) -> list[str]:
-    schemes = getattr(flavor.config_class, "SUPPORTED_SCHEMES", set())
+    schemes: set[str] = getattr(flavor.config_class, "SUPPORTED_SCHEMES", set())
     return sorted(s if s else "<path>" for s in schemes)
 
 

@@ -9,6 +9,7 @@ core reads that property only when it needs the implementation.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
@@ -60,32 +61,34 @@ class Flavor(ABC):
 
     @property
     @abstractmethod
-    def config_class(self) -> type[BaseModel]:
+    def config_class(self) -> builtins.type[BaseModel]:
         """The pydantic model that validates this flavor's configuration."""
 
     @property
-    def implementation_class(self) -> type[Any]:
+    def implementation_class(self) -> builtins.type[Any]:
         """The implementation, imported from ``implementation`` on first access."""
         if not self.implementation:
             raise CargoholdError(
                 f"flavor {self.name!r} names no implementation; set `implementation = "
                 f'"module:Class"` or override `implementation_class`'
             )
-        return import_object(self.implementation)
+        implementation: builtins.type[Any] = import_object(self.implementation)
+        return implementation
 
     def validate_config(self, values: Mapping[str, Any]) -> BaseModel:
         """Validate ``values`` with the config class only; never touches the network."""
         from pydantic import ValidationError
 
         try:
-            return self.config_class.model_validate(dict(values))
+            config: BaseModel = self.config_class.model_validate(dict(values))
+            return config
         except ValidationError as exc:
             raise ConfigValidationError(
                 f"invalid config for {self.type} flavor {self.name!r}: "
                 + describe_validation_error(exc, self.config_class)
             ) from None
 
-    def load_implementation(self) -> type[Any]:
+    def load_implementation(self) -> builtins.type[Any]:
         """Return the implementation class, turning import failures into a fix."""
         try:
             return self.implementation_class
@@ -171,15 +174,19 @@ class FlavorRegistry:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def list(self, type: StackComponentType | None = None) -> list[RegisteredFlavor]:
-        return [entry for entry in self if type is None or entry.flavor.type == type]
+    def list(self, component_type: StackComponentType | None = None) -> list[RegisteredFlavor]:
+        return [
+            entry for entry in self if component_type is None or entry.flavor.type == component_type
+        ]
 
-    def get(self, name: str, type: StackComponentType = StackComponentType.ARTIFACT_STORE) -> Flavor:
-        entry = self._entries.get((type, name))
+    def get(
+        self, name: str, component_type: StackComponentType = StackComponentType.ARTIFACT_STORE
+    ) -> Flavor:
+        entry = self._entries.get((component_type, name))
         if entry is None:
-            available = ", ".join(e.flavor.name for e in self.list(type)) or "none"
+            available = ", ".join(e.flavor.name for e in self.list(component_type)) or "none"
             raise FlavorNotFoundError(
-                f"unknown {type} flavor {name!r}; available: {available} "
+                f"unknown {component_type} flavor {name!r}; available: {available} "
                 f"(`cargohold artifact-store flavor list` shows them all)"
             )
         return entry.flavor

@@ -13,11 +13,10 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Union
 
 from cargohold.errors import InvalidPathError, PathOutsideStoreError
 
-PathType = Union[bytes, str]
+PathType = bytes | str
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://(.*)$", re.DOTALL)
 LOCAL_SCHEMES = frozenset({"", "file"})

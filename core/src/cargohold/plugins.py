@@ -9,6 +9,7 @@ every other plugin keeps working.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import threading
@@ -180,7 +181,7 @@ class PluginHost:
             for name, module_path in self._builtins:
                 plugin = _Plugin(name=name, distribution="cargohold", builtin=True)
                 plugin.version = _distribution_version("cargohold")
-                self._add(plugin, lambda path=module_path: importlib.import_module(path))
+                self._add(plugin, functools.partial(importlib.import_module, module_path))
             self._load_entry_points()
             return self
 
@@ -222,8 +223,10 @@ class PluginHost:
         """Remove a plugin registered by :meth:`register` (or any plugin, by name)."""
         with self._lock:
             record = self._plugins.pop(name, None)
-            if record is not None and record.module is not None and self._pm.is_registered(
-                record.module
+            if (
+                record is not None
+                and record.module is not None
+                and self._pm.is_registered(record.module)
             ):
                 self._pm.unregister(record.module)
             self._collected = None

@@ -8,7 +8,6 @@ API (pydantic, plugins) is imported inside command bodies.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import click
@@ -59,4 +58,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -9,6 +9,7 @@ root raises ``PathOutsideStoreError`` and touches nothing.
 
 from __future__ import annotations
 
+import builtins
 import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
@@ -183,7 +184,7 @@ class BaseArtifactStore(ABC):
 
     @abstractmethod
     def remove(self, path: PathType) -> None:
-        """Remove a file; ``FileNotFoundError`` if missing, ``IsADirectoryError`` for a directory."""
+        """Remove a file; ``FileNotFoundError`` if missing, ``IsADirectoryError`` if a directory."""
 
     @abstractmethod
     def rename(self, src: PathType, dst: PathType, overwrite: bool = False) -> None:
@@ -220,7 +221,7 @@ class BaseArtifactStoreFlavor(Flavor):
         return StackComponentType.ARTIFACT_STORE
 
     @property
-    def config_class(self) -> type[BaseArtifactStoreConfig]:
+    def config_class(self) -> builtins.type[BaseArtifactStoreConfig]:
         return BaseArtifactStoreConfig
 
     def create_store(

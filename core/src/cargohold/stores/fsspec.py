@@ -130,9 +130,8 @@ class FsspecArtifactStore(BaseArtifactStore):
     def open(self, path: PathType, mode: str = "r") -> Any:
         assert isinstance(path, str)
         if mode not in _READ_MODES | _WRITE_MODES:
-            raise ValueError(
-                f"unsupported mode {mode!r}; use one of {', '.join(sorted(_READ_MODES | _WRITE_MODES))}"
-            )
+            accepted = ", ".join(sorted(_READ_MODES | _WRITE_MODES))
+            raise ValueError(f"unsupported mode {mode!r}; use one of {accepted}")
         binary = mode.replace("b", "")
         if binary == "r":
             stream: IO[Any] = self.filesystem.open(path, "rb")
@@ -171,9 +170,9 @@ class FsspecArtifactStore(BaseArtifactStore):
         assert isinstance(path, str)
         entries = self.filesystem.ls(path, detail=True)
         target = self._fs_path(path)
-        if len(entries) == 1 and entries[0]["type"] != "directory":
-            if str(entries[0]["name"]).rstrip("/") == target:
-                raise NotADirectoryError(f"{path} is a file, not a directory")
+        only = entries[0] if len(entries) == 1 else None
+        if only is not None and only["type"] != "directory" and only["name"].rstrip("/") == target:
+            raise NotADirectoryError(f"{path} is a file, not a directory")
         if not entries and not self.isdir(path):
             raise FileNotFoundError(f"no such directory: {path}")
         names = {posixpath.basename(str(e["name"]).rstrip("/")) for e in entries}

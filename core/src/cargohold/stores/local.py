@@ -7,6 +7,7 @@ see half a file, and a failed or killed write leaves the destination as it was.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -70,10 +71,8 @@ class AtomicLocalWriter(io.BufferedWriter):
         self._discarded = True
         if not self.closed:
             super().close()
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self._temporary)
-        except FileNotFoundError:
-            pass
 
 
 class LocalArtifactStore(FsspecArtifactStore):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
@@ -61,7 +60,7 @@ class ArtifactStoreConformance:
         return store.path.rstrip("/")
 
     @pytest.fixture
-    def tree(self, store: BaseArtifactStore, root: str) -> Iterator[str]:
+    def tree(self, store: BaseArtifactStore, root: str) -> str:
         """root/t/{a.txt, b.bin, sub/c.txt, sub/deeper/d.txt}"""
         for relative, data in {
             "t/a.txt": b"alpha",
@@ -70,7 +69,7 @@ class ArtifactStoreConformance:
             "t/sub/deeper/d.txt": b"delta!",
         }.items():
             _write(store, f"{root}/{relative}", data)
-        yield f"{root}/t"
+        return f"{root}/t"
 
     # -- open ---------------------------------------------------------------------
 
@@ -328,7 +327,9 @@ class ArtifactStoreConformance:
     # -- walk ---------------------------------------------------------------------------------
 
     def test_walk_top_down(self, store: BaseArtifactStore, tree: str) -> None:
-        walked = [(str(d), sorted(map(str, ds)), sorted(map(str, fs))) for d, ds, fs in store.walk(tree)]
+        walked = [
+            (str(d), sorted(map(str, ds)), sorted(map(str, fs))) for d, ds, fs in store.walk(tree)
+        ]
         assert walked == [
             (tree, ["sub"], ["a.txt", "b.bin"]),
             (f"{tree}/sub", ["deeper"], ["c.txt"]),
@@ -372,7 +373,7 @@ class ArtifactStoreConformance:
         for name in shuffled:
             _write(store, f"{root}/order/{name}", name.encode())
         assert sorted(map(str, store.listdir(f"{root}/order"))) == names
-        (_, _, files), = list(store.walk(f"{root}/order"))
+        ((_, _, files),) = list(store.walk(f"{root}/order"))
         assert sorted(map(str, files)) == names
 
     # -- paths --------------------------------------------------------------------------------
@@ -393,8 +394,13 @@ class ArtifactStoreConformance:
     def test_every_method_rejects_paths_outside_root(
         self, store: BaseArtifactStore, root: str, method: str
     ) -> None:
-        outside = [f"{root}2/file", f"{root}/../escape", f"{root}/a/../../escape", "../escape",
-                   "otherscheme://bucket/file"]
+        outside = [
+            f"{root}2/file",
+            f"{root}/../escape",
+            f"{root}/a/../../escape",
+            "../escape",
+            "otherscheme://bucket/file",
+        ]
         for path in outside:
             with pytest.raises(PathOutsideStoreError):
                 result = getattr(store, method)(path)
