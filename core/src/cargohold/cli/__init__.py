@@ -8,12 +8,14 @@ API (pydantic, plugins) is imported inside command bodies.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import click
 
 from cargohold.cli.artifact_store import artifact_store
 from cargohold.cli.plugins import plugins
+from cargohold.cli.stack import stack
 
 DEBUG_ENV = "CARGOHOLD_DEBUG"
 
@@ -49,12 +51,41 @@ def cli() -> None:
     """
 
 
+@cli.command("init")
+@click.argument(
+    "directory", required=False, default=".", type=click.Path(file_okay=False, exists=True)
+)
+def init(directory: str) -> None:
+    """Mark DIRECTORY (default: here) as a repository root, from which custom flavors'
+    dotted paths are resolved."""
+    from pathlib import Path
+
+    from cargohold.repository import init_repository
+
+    root = init_repository(Path(directory))
+    click.echo(f"Initialised a cargohold repository at {root}.")
+
+
 cli.add_command(plugins)
 cli.add_command(artifact_store)
+cli.add_command(stack)
 
 
 def main() -> None:
-    cli.main(prog_name="cargohold")
+    """Run the CLI; every error is one line on stderr and a non-zero exit."""
+    try:
+        code = cli.main(prog_name="cargohold", standalone_mode=False)
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,31 +2,153 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from cargohold.cli.options import config_pairs, confirm, yes_option
 from cargohold.cli.output import emit, output_option
+
+EXTRA = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+def _client() -> Any:
+    from cargohold.client import Client
+
+    return Client()
 
 
 @click.group("artifact-store")
 def artifact_store() -> None:
-    """Artifact stores and their flavors."""
+    """Register, inspect and verify artifact stores, and their flavors."""
+
+
+@artifact_store.command("register", context_settings=EXTRA)
+@click.argument("name")
+@click.option("-f", "--flavor", required=True, help="Flavor, e.g. local, s3, gcp, azure.")
+@click.option("--path", help="Root of the store, e.g. s3://bucket/prefix.")
+@click.pass_context
+def register(ctx: click.Context, name: str, flavor: str, path: str | None) -> None:
+    """Register a store. Other config fields go as --KEY=VALUE (JSON for dict fields).
+
+    Only the flavor's config class validates the values: nothing is contacted and
+    the flavor's cloud library need not be installed.
+    """
+    from cargohold.configs import parse_field_values
+
+    client = _client()
+    flavor_object = client.flavor(flavor)
+    raw = config_pairs(ctx.args)
+    if path is not None:
+        raw["path"] = path
+    values = parse_field_values(flavor_object.config_class, raw)
+    record = client.register_artifact_store(name, flavor, values)
+    click.echo(
+        f"Registered artifact store {record.name!r} ({record.flavor}, {record.config['path']})."
+    )
+
+
+@artifact_store.command("list")
+@output_option
+def list_stores(output: str) -> None:
+    """List registered artifact stores and the stacks that use them."""
+    client = _client()
+    rows = [
+        {
+            "name": record.name,
+            "flavor": record.flavor,
+            "path": record.config.get("path"),
+            "stacks": client.stacks_using(record),
+        }
+        for record in client.list_artifact_stores()
+    ]
+    emit(rows, output, ["name", "flavor", "path", "stacks"])
+
+
+@artifact_store.command("describe")
+@click.argument("name")
+@output_option
+def describe(name: str, output: str) -> None:
+    """Show a store's config (secret fields masked) and where it is used."""
+    details = _client().describe_artifact_store(name)
+    if output == "json":
+        emit(details, output)
+        return
+    config = details.pop("config")
+    emit(details, output)
+    click.echo("\nConfig:")
+    emit(config or {"(empty)": ""}, output)
+
+
+@artifact_store.command("update", context_settings=EXTRA)
+@click.argument("name")
+@click.pass_context
+def update(ctx: click.Context, name: str) -> None:
+    """Change config fields: --KEY=VALUE sets one, --KEY= unsets it."""
+    from cargohold.configs import parse_field_values
+
+    pairs = config_pairs(ctx.args)
+    if not pairs:
+        raise click.UsageError("nothing to update; give fields as --KEY=VALUE")
+    client = _client()
+    record = client.artifact_store_record(name)
+    changes = parse_field_values(client.flavor(record.flavor).config_class, pairs)
+    client.update_artifact_store(name, changes)
+    click.echo(f"Updated artifact store {name!r}: {', '.join(sorted(changes))}.")
+
+
+@artifact_store.command("rename")
+@click.argument("old")
+@click.argument("new")
+def rename(old: str, new: str) -> None:
+    """Rename a store; stacks keep using it."""
+    _client().rename_artifact_store(old, new)
+    click.echo(f"Renamed artifact store {old!r} to {new!r}.")
+
+
+@artifact_store.command("delete")
+@click.argument("name")
+@yes_option
+def delete(name: str, yes: bool) -> None:
+    """Delete a store's registration (never its data). Refused while a stack uses it."""
+    client = _client()
+    client.artifact_store_record(name)
+    confirm(f"Delete artifact store {name!r}?", yes)
+    client.delete_artifact_store(name)
+    click.echo(f"Deleted artifact store {name!r}.")
+
+
+@artifact_store.command("verify")
+@click.argument("name")
+@output_option
+def verify(name: str, output: str) -> None:
+    """Resolve credentials, then write, read, list and delete a probe object."""
+    report = _client().verify_artifact_store(name)
+    rows = [
+        {
+            "step": step.name,
+            "status": step.status,
+            "ms": round(step.seconds * 1000, 1),
+            "detail": step.detail,
+        }
+        for step in report.steps
+    ]
+    emit(rows, output, ["step", "status", "ms", "detail"])
+    failure = report.failure
+    if failure is not None:
+        raise click.ClickException(f"{name}: {failure.name} failed: {failure.detail}")
 
 
 @artifact_store.group("flavor")
 def flavor() -> None:
-    """Artifact-store flavors: local, memory, and those plugins bring."""
+    """Artifact-store flavors: built-in, from plugins, or registered from a repository."""
 
 
 @flavor.command("list")
 @output_option
 def list_flavors(output: str) -> None:
     """List artifact-store flavors and whether their dependencies are installed."""
-    from cargohold.describe import flavor_row
-    from cargohold.flavors import StackComponentType
-    from cargohold.plugins import load_plugins
-
-    host = load_plugins()
-    rows = [flavor_row(host, e) for e in host.flavors.list(StackComponentType.ARTIFACT_STORE)]
+    rows = _client().list_flavors()
     emit(rows, output, ["name", "schemes", "integration", "plugin", "dependencies"])
 
 
@@ -35,14 +157,7 @@ def list_flavors(output: str) -> None:
 @output_option
 def describe_flavor(name: str, output: str) -> None:
     """Show a flavor's config fields, schemes, integration and dependency status."""
-    from cargohold.describe import describe_flavor as describe
-    from cargohold.flavors import StackComponentType
-    from cargohold.plugins import load_plugins
-
-    host = load_plugins()
-    host.flavors.get(name, StackComponentType.ARTIFACT_STORE)  # one-line error if unknown
-    entry = host.flavors.entries[(StackComponentType.ARTIFACT_STORE, name)]
-    details = describe(host, entry)
+    details = _client().describe_flavor(name)
     if output == "json":
         emit(details, output)
         return
@@ -53,3 +168,25 @@ def describe_flavor(name: str, output: str) -> None:
     for row in fields:
         row["default"] = "(required)" if row["required"] else repr(row["default"])
     emit(fields, output, ["name", "type", "default", "secret", "description"])
+
+
+@flavor.command("register")
+@click.argument("source")
+def register_flavor(source: str) -> None:
+    """Register a flavor class from your repository by dotted path (package.module.Class).
+
+    The path is resolved from the repository root (`cargohold init`), else the current
+    directory. The flavor's implementation is not imported.
+    """
+    record = _client().register_flavor(source)
+    click.echo(f"Registered flavor {record.name!r} from {record.source} ({record.root}).")
+
+
+@flavor.command("delete")
+@click.argument("name")
+@yes_option
+def delete_flavor(name: str, yes: bool) -> None:
+    """Forget a flavor registered from a repository."""
+    confirm(f"Delete flavor {name!r}?", yes)
+    _client().delete_flavor(name)
+    click.echo(f"Deleted flavor {name!r}.")

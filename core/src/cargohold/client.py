@@ -1,0 +1,445 @@
+"""``Client``: the Python API behind every command.
+
+It validates, then writes: a bad name, flavor, field or value raises a one-line
+``CargoholdError`` before anything touches the state database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cargohold.errors import CargoholdError, FlavorNotFoundError
+from cargohold.flavors import Flavor, StackComponentType
+from cargohold.registry.records import ComponentRecord, FlavorRecord, StackRecord
+from cargohold.registry.store import ACTIVE_STACK, NotFoundError, Registry
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from cargohold.plugins import PluginHost
+    from cargohold.stores.base import BaseArtifactStore
+
+ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+DEFAULT = "default"
+
+
+def check_name(kind: str, name: str) -> str:
+    if not _NAME.match(name or ""):
+        raise CargoholdError(
+            f"invalid {kind} name {name!r}: use 1-64 letters, digits, '_', '-' or '.', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+@dataclass
+class VerifyStep:
+    name: str
+    status: str = "skipped"  # ok, failed, skipped
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class VerifyReport:
+    store: str
+    steps: list[VerifyStep] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(step.status == "ok" for step in self.steps)
+
+    @property
+    def failure(self) -> VerifyStep | None:
+        return next((step for step in self.steps if step.status == "failed"), None)
+
+
+class Client:
+    """Registered stores, stacks and flavors, and ready-to-use store instances."""
+
+    def __init__(self, config_dir: Path | None = None, plugins: PluginHost | None = None):
+        from cargohold.settings import config_dir as default_config_dir
+
+        self.config_dir = Path(config_dir) if config_dir else default_config_dir()
+        self._plugins = plugins
+        self.registry = Registry(self.config_dir, defaults=self._create_defaults)
+        self._stores: dict[tuple[str, str], BaseArtifactStore] = {}
+
+    @property
+    def plugins(self) -> PluginHost:
+        if self._plugins is None:
+            from cargohold.plugins import load_plugins
+
+            self._plugins = load_plugins()
+        return self._plugins
+
+    def _create_defaults(self, connection: sqlite3.Connection) -> None:
+        """A new state database starts with a `default` local store in a `default` stack."""
+        root = self.config_dir / "local_stores" / DEFAULT
+        store_id = self.registry.add_component(
+            connection, ARTIFACT_STORE.value, DEFAULT, "local", {"path": str(root)}
+        )
+        stack_id = self.registry.add_stack(connection, DEFAULT, {ARTIFACT_STORE.value: store_id})
+        self.registry.set_setting(connection, ACTIVE_STACK, stack_id)
+
+    # -- flavors ----------------------------------------------------------------------
+
+    def flavor(self, name: str, component_type: StackComponentType = ARTIFACT_STORE) -> Flavor:
+        """A flavor from a plugin, else a custom flavor registered from a repository."""
+        try:
+            return self.plugins.flavors.get(name, component_type)
+        except FlavorNotFoundError:
+            pass
+        for record in self.registry.flavors(component_type.value):
+            if record.name == name:
+                return self._load_custom_flavor(record)
+        known = [e.flavor.name for e in self.plugins.flavors.list(component_type)]
+        known += [r.name for r in self.registry.flavors(component_type.value)]
+        raise FlavorNotFoundError(
+            f"unknown {component_type} flavor {name!r}; available: {', '.join(sorted(known))} "
+            "(`cargohold artifact-store flavor list` shows them all)"
+        )
+
+    def _load_custom_flavor(self, record: FlavorRecord) -> Flavor:
+        from cargohold.repository import import_dotted, source_root
+
+        roots = list(dict.fromkeys([source_root(), Path(record.root)]))
+        error: CargoholdError | None = None
+        for root in roots:
+            try:
+                flavor_class = import_dotted(record.source, root)
+                return _checked_flavor(flavor_class, record.source)
+            except CargoholdError as exc:
+                error = exc
+        assert error is not None
+        raise CargoholdError(f"custom flavor {record.name!r} is broken: {error}") from None
+
+    def list_flavors(
+        self, component_type: StackComponentType = ARTIFACT_STORE
+    ) -> list[dict[str, Any]]:
+        from cargohold.describe import flavor_row
+
+        host = self.plugins
+        rows = [flavor_row(host, entry) for entry in host.flavors.list(component_type)]
+        for record in self.registry.flavors(component_type.value):
+            row: dict[str, Any] = {
+                "name": record.name,
+                "type": record.type,
+                "schemes": [],
+                "integration": None,
+                "plugin": f"repository ({record.source})",
+                "dependencies": "ready",
+            }
+            try:
+                flavor = self._load_custom_flavor(record)
+                row["schemes"] = sorted(
+                    s or "<path>" for s in getattr(flavor.config_class, "SUPPORTED_SCHEMES", ())
+                )
+                row["integration"] = flavor.integration
+            except CargoholdError as exc:
+                row["dependencies"] = f"broken: {exc}"
+            rows.append(row)
+        return sorted(rows, key=lambda r: str(r["name"]))
+
+    def describe_flavor(
+        self, name: str, component_type: StackComponentType = ARTIFACT_STORE
+    ) -> dict[str, Any]:
+        from cargohold.describe import config_fields, describe_flavor
+
+        host = self.plugins
+        entry = host.flavors.entries.get((component_type, name))
+        if entry is not None:
+            return describe_flavor(host, entry)
+        flavor = self.flavor(name, component_type)
+        record = next(r for r in self.registry.flavors(component_type.value) if r.name == name)
+        return {
+            "name": flavor.name,
+            "type": component_type.value,
+            "schemes": sorted(s or "<path>" for s in flavor.config_class.SUPPORTED_SCHEMES),  # type: ignore[attr-defined]
+            "integration": flavor.integration,
+            "plugin": f"repository ({record.source})",
+            "dependencies": "checked on first use",
+            "source": record.source,
+            "root": record.root,
+            "implementation": type(flavor).implementation or "implementation_class property",
+            "docs_url": flavor.docs_url,
+            "config": config_fields(flavor.config_class),
+        }
+
+    def register_flavor(self, source: str) -> FlavorRecord:
+        """Register a flavor class from the repository by dotted path, without importing
+        its implementation."""
+        from cargohold.repository import import_dotted, source_root
+
+        root = source_root()
+        flavor = _checked_flavor(import_dotted(source, root), source)
+        if flavor.type is not ARTIFACT_STORE:
+            raise CargoholdError(f"{source} is a {flavor.type} flavor; only artifact_store for now")
+        taken = self.plugins.flavors.entries.get((flavor.type, flavor.name))
+        if taken is not None:
+            raise CargoholdError(
+                f"flavor name {flavor.name!r} is provided by plugin {taken.plugin!r}; "
+                "give your flavor another name"
+            )
+        schema = flavor.config_class.model_json_schema()
+        with self.registry.db.write() as connection:
+            self.registry.add_flavor(
+                connection, flavor.type.value, flavor.name, source, str(root), schema
+            )
+        return next(r for r in self.registry.flavors(flavor.type.value) if r.name == flavor.name)
+
+    def delete_flavor(self, name: str, component_type: StackComponentType = ARTIFACT_STORE) -> None:
+        with self.registry.db.write() as connection:
+            users = connection.execute(
+                "SELECT name FROM components WHERE type = ? AND flavor = ? ORDER BY name",
+                (component_type.value, name),
+            ).fetchall()
+            if users:
+                names = ", ".join(row["name"] for row in users)
+                raise CargoholdError(
+                    f"flavor {name!r} is used by {component_type} {names}; delete those first"
+                )
+            if not self.registry.delete_flavor(connection, component_type.value, name):
+                raise NotFoundError(
+                    f"no custom flavor named {name!r}; flavors from plugins go away when the "
+                    "plugin is uninstalled"
+                )
+
+    # -- artifact stores ----------------------------------------------------------------
+
+    def _validated(self, flavor_name: str, values: Mapping[str, Any]) -> tuple[Flavor, Any]:
+        flavor = self.flavor(flavor_name)
+        return flavor, flavor.validate_config(values)
+
+    def register_artifact_store(
+        self, name: str, flavor: str, config: Mapping[str, Any]
+    ) -> ComponentRecord:
+        from cargohold.configs import stored_form
+
+        check_name("artifact store", name)
+        flavor_object, validated = self._validated(flavor, config)
+        with self.registry.db.write() as connection:
+            self.registry.add_component(
+                connection, ARTIFACT_STORE.value, name, flavor_object.name, stored_form(validated)
+            )
+        return self.registry.component(ARTIFACT_STORE.value, name)
+
+    def artifact_store_record(self, name: str) -> ComponentRecord:
+        return self.registry.component(ARTIFACT_STORE.value, name)
+
+    def list_artifact_stores(self) -> list[ComponentRecord]:
+        return self.registry.components(ARTIFACT_STORE.value)
+
+    def stacks_using(self, record: ComponentRecord) -> list[str]:
+        return self.registry.stacks_using(self.registry.db.read(), record.id)
+
+    def describe_artifact_store(self, name: str) -> dict[str, Any]:
+        """The record with secret fields masked, and the stacks that use it."""
+        record = self.artifact_store_record(name)
+        try:
+            config = self.flavor(record.flavor).validate_config(record.config)
+            shown: dict[str, Any] = config.model_dump(mode="json", exclude_none=True)
+        except CargoholdError as exc:
+            shown = {key: "(hidden: flavor unavailable)" for key in record.config}
+            shown["error"] = str(exc)
+        return {
+            "name": record.name,
+            "id": record.id,
+            "flavor": record.flavor,
+            "config": shown,
+            "stacks": self.stacks_using(record),
+            "connector": record.connector,
+            "created": record.created,
+            "updated": record.updated,
+        }
+
+    def update_artifact_store(self, name: str, changes: Mapping[str, Any]) -> ComponentRecord:
+        """Merge ``changes`` into the stored config (``None`` unsets a field), validated."""
+        from cargohold.configs import stored_form
+
+        record = self.artifact_store_record(name)
+        merged = {**record.config, **changes}
+        merged = {key: value for key, value in merged.items() if value is not None}
+        _, validated = self._validated(record.flavor, merged)
+        with self.registry.db.write() as connection:
+            self.registry.update_component(connection, record.id, stored_form(validated))
+        return self.artifact_store_record(name)
+
+    def rename_artifact_store(self, old: str, new: str) -> ComponentRecord:
+        check_name("artifact store", new)
+        record = self.artifact_store_record(old)
+        with self.registry.db.write() as connection:
+            self.registry.rename_component(connection, record, new)
+        return self.artifact_store_record(new)
+
+    def delete_artifact_store(self, name: str) -> None:
+        record = self.artifact_store_record(name)
+        with self.registry.db.write() as connection:
+            stacks = self.registry.stacks_using(connection, record.id)
+            if stacks:
+                raise CargoholdError(
+                    f"artifact store {name!r} is used by stack {', '.join(stacks)}; point the "
+                    f"stack at another store (`cargohold stack update {stacks[0]} -a OTHER`) "
+                    "or delete the stack first"
+                )
+            self.registry.delete_component(connection, record.id)
+
+    def get_artifact_store(self, name: str | None = None) -> BaseArtifactStore:
+        """A ready store: the named one, or the active stack's. Nothing is contacted yet."""
+        record = self.artifact_store_record(name) if name else self._active_store_record()
+        key = (record.id, record.updated)
+        store = self._stores.get(key)
+        if store is None:
+            flavor = self.flavor(record.flavor)
+            store = flavor.create_store(flavor.validate_config(record.config), name=record.name)  # type: ignore[attr-defined]
+            self._stores[key] = store
+        return store
+
+    def _active_store_record(self) -> ComponentRecord:
+        stack = self.active_stack()
+        store = stack.components.get(ARTIFACT_STORE.value)
+        if store is None:
+            raise CargoholdError(f"stack {stack.name!r} has no artifact store")
+        return self.artifact_store_record(store)
+
+    def verify_artifact_store(self, name: str) -> VerifyReport:
+        """Resolve credentials, then write, read, list and delete a probe object."""
+        report = VerifyReport(store=name)
+        names = ("resolve credentials", "write", "read", "list", "delete")
+        report.steps = [VerifyStep(step) for step in names]
+        payload = uuid.uuid4().bytes
+        state: dict[str, Any] = {}
+
+        def resolve() -> None:
+            store = self.get_artifact_store(name)
+            getattr(store, "filesystem", None)  # builds the client and resolves credentials
+            state["store"] = store
+            state["probe"] = f"{store.path.rstrip('/')}/.cargohold-verify-{uuid.uuid4().hex}"
+
+        def write() -> None:
+            with state["store"].open(state["probe"], "wb") as handle:
+                handle.write(payload)
+            state["written"] = True
+
+        def read() -> None:
+            with state["store"].open(state["probe"], "rb") as handle:
+                if handle.read() != payload:
+                    raise CargoholdError("the probe object read back different bytes")
+
+        def listing() -> None:
+            probe_name = state["probe"].rsplit("/", 1)[1]
+            if probe_name not in state["store"].listdir(state["store"].path):
+                raise CargoholdError("the probe object is missing from the listing")
+
+        def delete() -> None:
+            state["store"].remove(state["probe"])
+            state.pop("written")
+
+        for step, action in zip(report.steps, (resolve, write, read, listing, delete), strict=True):
+            started = time.perf_counter()
+            try:
+                action()
+                step.status = "ok"
+            except Exception as exc:
+                step.status = "failed"
+                step.detail = _one_line(exc)
+            step.seconds = time.perf_counter() - started
+            if step.status == "failed":
+                break
+        if state.get("written"):
+            # The failure already reported is the one that matters; cleanup is best effort.
+            with contextlib.suppress(Exception):
+                state["store"].remove(state["probe"])
+        return report
+
+    # -- stacks -------------------------------------------------------------------------
+
+    def register_stack(
+        self, name: str, artifact_store: str, set_active: bool = False
+    ) -> StackRecord:
+        check_name("stack", name)
+        store = self.artifact_store_record(artifact_store)
+        with self.registry.db.write() as connection:
+            stack_id = self.registry.add_stack(connection, name, {ARTIFACT_STORE.value: store.id})
+            if set_active:
+                self.registry.set_setting(connection, ACTIVE_STACK, stack_id)
+        return self.registry.stack(name)
+
+    def list_stacks(self) -> list[StackRecord]:
+        return self.registry.stacks()
+
+    def stack(self, name: str) -> StackRecord:
+        return self.registry.stack(name)
+
+    def active_stack(self) -> StackRecord:
+        stack = self.registry.active_stack()
+        if stack is None:
+            raise CargoholdError("no active stack; choose one with `cargohold stack set NAME`")
+        return stack
+
+    def set_active_stack(self, name: str) -> StackRecord:
+        with self.registry.db.write() as connection:
+            stack = self.registry.stack(name, connection)
+            self.registry.set_setting(connection, ACTIVE_STACK, stack.id)
+        return self.registry.stack(name)
+
+    def update_stack(self, name: str, artifact_store: str) -> StackRecord:
+        store = self.artifact_store_record(artifact_store)
+        with self.registry.db.write() as connection:
+            stack = self.registry.stack(name, connection)
+            self.registry.set_stack_components(
+                connection, stack.id, {ARTIFACT_STORE.value: store.id}
+            )
+        return self.registry.stack(name)
+
+    def delete_stack(self, name: str) -> None:
+        with self.registry.db.write() as connection:
+            stack = self.registry.stack(name, connection)
+            if stack.active:
+                raise CargoholdError(
+                    f"stack {name!r} is the active stack; switch first with "
+                    "`cargohold stack set OTHER`"
+                )
+            self.registry.delete_stack(connection, stack.id)
+
+    def export_stack(self, name: str) -> tuple[dict[str, Any], list[str]]:
+        """The stack as plain data, and the secret fields left out of it."""
+        from cargohold.stack_files import export_stack
+
+        return export_stack(self, self.stack(name))
+
+    def import_stack(self, data: Any, name: str | None = None) -> StackRecord:
+        from cargohold.stack_files import import_stack
+
+        return import_stack(self, data, name)
+
+
+def _checked_flavor(flavor_class: Any, source: str) -> Flavor:
+    from pydantic import BaseModel
+
+    if not (isinstance(flavor_class, type) and issubclass(flavor_class, Flavor)):
+        raise CargoholdError(
+            f"{source} is not a flavor class; subclass cargohold.BaseArtifactStoreFlavor"
+        )
+    flavor = flavor_class()
+    config_class = flavor.config_class
+    if not (isinstance(config_class, type) and issubclass(config_class, BaseModel)):
+        raise CargoholdError(f"{source}: config_class must be a pydantic model class")
+    if flavor.type is ARTIFACT_STORE and not getattr(config_class, "SUPPORTED_SCHEMES", None):
+        raise CargoholdError(f"{source}: its config class must set SUPPORTED_SCHEMES")
+    return flavor
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, CargoholdError):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
