@@ -94,3 +94,11 @@ def test_file_scheme_paths_are_the_same_files(tmp_path) -> None:
     with store.open(f"file://{tmp_path}/root/a.txt", "w") as handle:
         handle.write("via file://")
     assert (tmp_path / "root" / "a.txt").read_text() == "via file://"
+
+
+def test_writing_over_a_directory_is_refused(tmp_path) -> None:
+    store = local_store(str(tmp_path / "root"))
+    (tmp_path / "root" / "d").mkdir(parents=True)
+    with pytest.raises(IsADirectoryError):
+        store.open(str(tmp_path / "root" / "d"), "wb")
+    assert os.listdir(tmp_path / "root") == ["d"]

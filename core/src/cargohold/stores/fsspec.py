@@ -143,8 +143,9 @@ class FsspecArtifactStore(BaseArtifactStore):
             )
         if binary == "x" and self.exists(path):
             raise FileExistsError(f"{path} already exists (mode 'x' never overwrites)")
-        if self.isdir(path):
-            raise IsADirectoryError(f"{path} is a directory")
+        # No directory check here: on object stores it costs several requests per write,
+        # and a key beside a prefix of the same name is legal there. Backends with real
+        # directories refuse in _open_writer.
         raw = self._open_writer(path, "ab" if binary == "a" else "wb")
         stream = raw if "b" in mode else io.TextIOWrapper(raw, encoding="utf-8")
         return AllOrNothingWriter(stream, raw)

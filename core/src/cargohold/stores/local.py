@@ -65,7 +65,11 @@ class AtomicLocalWriter(io.BufferedWriter):
             raise
         super().close()
         if not self._discarded:
-            os.replace(self._temporary, self._destination)
+            try:
+                os.replace(self._temporary, self._destination)
+            except BaseException:
+                os.unlink(self._temporary)
+                raise
 
     def discard(self) -> None:
         self._discarded = True
@@ -87,7 +91,10 @@ class LocalArtifactStore(FsspecArtifactStore):
         return self._fs_path(path)
 
     def _open_writer(self, path: str, mode: str) -> AtomicLocalWriter:
-        return AtomicLocalWriter(self._local(path), append=mode == "ab")
+        destination = self._local(path)
+        if os.path.isdir(destination):
+            raise IsADirectoryError(f"{path} is a directory")
+        return AtomicLocalWriter(destination, append=mode == "ab")
 
     def _copy_file(self, src: str, dst: str) -> None:
         with open(self._local(src), "rb") as source:
