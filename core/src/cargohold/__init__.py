@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cargohold import fileio
+    from cargohold.client import Client
     from cargohold.errors import (
         CargoholdError,
         MissingDependencyError,
@@ -32,6 +33,7 @@ __all__ = [
     "BaseArtifactStoreConfig",
     "BaseArtifactStoreFlavor",
     "CargoholdError",
+    "Client",
     "Flavor",
     "FsspecArtifactStore",
     "Integration",
@@ -50,6 +52,7 @@ _LOCATIONS = {
     "BaseArtifactStoreConfig": "cargohold.stores.base",
     "BaseArtifactStoreFlavor": "cargohold.stores.base",
     "CargoholdError": "cargohold.errors",
+    "Client": "cargohold.client",
     "Flavor": "cargohold.flavors",
     "FsspecArtifactStore": "cargohold.stores.fsspec",
     "Integration": "cargohold.integrations",
