@@ -79,11 +79,9 @@ def _resolving(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[.
                 kwargs[name] = self.resolve(kwargs[name])
         try:
             return method(self, *resolved, **kwargs)
-        except CargoholdError:
-            raise
         except Exception as exc:
-            translated = self._translate_error(exc)
-            if translated is None:
+            translated = self.translated(exc)
+            if translated is exc:
                 raise
             raise translated from exc
 
@@ -140,6 +138,12 @@ class BaseArtifactStore(ABC):
 
     def contains(self, path: PathType) -> bool:
         return self._root.contains(path)
+
+    def translated(self, exc: Exception) -> Exception:
+        """``exc`` as the one-line cargohold error the backend maps it to, else ``exc``."""
+        if isinstance(exc, CargoholdError):
+            return exc
+        return self._translate_error(exc) or exc
 
     def _translate_error(self, exc: Exception) -> Exception | None:
         """Map a backend library's exception to a one-line cargohold error, or None.

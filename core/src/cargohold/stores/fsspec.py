@@ -11,9 +11,13 @@ import io
 import posixpath
 import threading
 from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from cargohold.errors import UnsupportedOperationError
+from cargohold.errors import (
+    StoreAuthenticationError,
+    StoreConnectionError,
+    UnsupportedOperationError,
+)
 from cargohold.flavors import missing_dependency_error
 from cargohold.paths import PathType, split_scheme
 from cargohold.stores.base import BaseArtifactStore
@@ -21,6 +25,7 @@ from cargohold.stores.base import BaseArtifactStore
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
+_T = TypeVar("_T")
 _READ_MODES = {"r", "rb"}
 _WRITE_MODES = {"w", "wb", "x", "xb", "a", "ab"}
 
@@ -30,18 +35,35 @@ class AllOrNothingWriter:
 
     fsspec's own files commit whatever was buffered when a ``with`` block raises;
     this wrapper aborts instead, so a failed write leaves nothing at the destination.
+    Uploads happen in ``write``/``flush``/``close``, after ``open()`` returned, so
+    those calls pass the backend's errors through the store's translation too.
     """
 
-    def __init__(self, stream: IO[Any], raw: Any) -> None:
+    def __init__(
+        self,
+        stream: IO[Any],
+        raw: Any,
+        translate: Callable[[Exception], Exception] | None = None,
+    ) -> None:
         self._stream = stream
         self._raw = raw
+        self._translate = translate
+
+    def _call(self, operation: Callable[[], _T]) -> _T:
+        try:
+            return operation()
+        except Exception as exc:
+            translated = self._translate(exc) if self._translate else exc
+            if translated is exc:
+                raise
+            raise translated from exc
 
     def __enter__(self) -> AllOrNothingWriter:
         return self
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
         if exc_type is None:
-            self._stream.close()
+            self.close()
         else:
             self.discard()
 
@@ -49,10 +71,15 @@ class AllOrNothingWriter:
         return getattr(self._stream, name)
 
     def write(self, data: Any) -> int:
-        return self._stream.write(data)
+        return self._call(lambda: self._stream.write(data))
+
+    def flush(self) -> None:
+        if not self._stream.closed:
+            self._call(self._stream.flush)
 
     def close(self) -> None:
-        self._stream.close()
+        if not self._stream.closed:
+            self._call(self._stream.close)
 
     @property
     def closed(self) -> bool:
@@ -123,7 +150,19 @@ class FsspecArtifactStore(BaseArtifactStore):
         self.filesystem.cp_file(src, dst)
 
     def _move(self, src: str, dst: str, recursive: bool) -> None:
-        self.filesystem.mv(src, dst, recursive=recursive)
+        if not recursive:
+            self.filesystem.mv(src, dst)
+            return
+        # Object stores have no directory to move: copy every object under src in one
+        # batch (server-side, concurrently where the backend can), then delete the tree.
+        # fsspec's recursive mv also tries to copy the directory entry itself, which
+        # fails on blob stores.
+        filesystem = self.filesystem
+        base, target = self._fs_path(src), self._fs_path(dst)
+        sources = [str(name) for name in filesystem.find(src)]
+        if sources:
+            filesystem.copy(sources, [target + name[len(base) :] for name in sources])
+        filesystem.rm(src, recursive=True)
 
     # -- the interface --------------------------------------------------------
 
@@ -148,7 +187,7 @@ class FsspecArtifactStore(BaseArtifactStore):
         # directories refuse in _open_writer.
         raw = self._open_writer(path, "ab" if binary == "a" else "wb")
         stream = raw if "b" in mode else io.TextIOWrapper(raw, encoding="utf-8")
-        return AllOrNothingWriter(stream, raw)
+        return AllOrNothingWriter(stream, raw, self.translated)
 
     def copyfile(self, src: PathType, dst: PathType, overwrite: bool = False) -> None:
         assert isinstance(src, str) and isinstance(dst, str)
@@ -238,9 +277,18 @@ class FsspecArtifactStore(BaseArtifactStore):
             # One recursive listing (a single paginated request on object stores)
             # instead of one request per directory.
             found = self.filesystem.find(top, withdirs=True, detail=True)
-        except OSError as exc:
+        except Exception as exc:
+            # This body runs during iteration, outside the method wrapper's translation.
+            error = self.translated(exc)
+            # As with os.walk, errors about the path go to onerror; an unreachable
+            # store or refused credentials must not look like an empty directory.
+            fatal = isinstance(error, (StoreConnectionError, StoreAuthenticationError))
+            if fatal or not isinstance(error, OSError):
+                if error is exc:
+                    raise
+                raise error from exc
             if onerror is not None:
-                onerror(exc)
+                onerror(error)
             return
         base = self._fs_path(top)
         tree = _tree(base, found)

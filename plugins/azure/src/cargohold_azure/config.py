@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from cargohold.stores.base import BaseArtifactStoreConfig
 
 
 class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
-    """An Azure Blob Storage container, or a prefix in one."""
+    """An Azure Blob Storage container, or a prefix in one.
+
+    Every credential field is optional: when none is set, the store reads the
+    ``AZURE_STORAGE_*`` environment variables on first use (see the README).
+    """
+
+    # pydantic repeats the offending input in its errors; for a whole-config check
+    # that is every field, secrets in clear. (Merged with the base's config.)
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     SUPPORTED_SCHEMES: ClassVar[set[str]] = {"az://", "abfs://"}
 
@@ -28,8 +37,62 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
     tenant_id: str | None = Field(default=None, description="Service principal tenant id.")
     account_url: str | None = Field(
         default=None,
-        description="Blob endpoint override, for emulators and sovereign clouds.",
+        description="Blob endpoint override, for emulators and sovereign clouds, e.g. "
+        "http://127.0.0.1:10000/devstoreaccount1 or https://ACCOUNT.blob.core.chinacloudapi.cn.",
     )
     authentication_secret: str | None = Field(
         default=None, description="Name of a secret holding any of the credential fields."
     )
+    # The Azure SDK's own defaults (20 s connect timeout; 3 retries after 18, 24
+    # and 42 s) make an unreachable endpoint take minutes; these keep a wrong URL
+    # or a closed port a matter of seconds while still riding out brief throttling.
+    connect_timeout: float = Field(
+        default=3.0, gt=0, description="Seconds to wait for a connection to the endpoint."
+    )
+    read_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds to wait for the next bytes of a response."
+    )
+    retry_total: int = Field(
+        default=3,
+        ge=0,
+        description="Most retries of one request (throttling, server errors, timeouts).",
+    )
+    retry_connect: int = Field(
+        default=1, ge=0, description="Retries when the endpoint cannot be reached."
+    )
+    retry_read: int = Field(
+        default=1, ge=0, description="Retries when a response stops arriving mid-way."
+    )
+    retry_backoff: float = Field(
+        default=0.5,
+        ge=0,
+        description="Base wait before a retry, in seconds; each retry waits base + 2**n.",
+    )
+
+    @field_validator("account_url")
+    @classmethod
+    def _check_account_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        if parts.query or parts.fragment:
+            # A query here is usually a SAS token, which would then be shown unmasked.
+            raise ValueError("account_url must not carry a query string; put a SAS in sas_token")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _service_principal_is_complete(self) -> AzureArtifactStoreConfig:
+        given = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "tenant_id": self.tenant_id,
+        }
+        missing = sorted(name for name, value in given.items() if not value)
+        if len(missing) in (1, 2):
+            raise ValueError(
+                f"a service principal needs client_id, client_secret and tenant_id; "
+                f"missing: {', '.join(missing)}"
+            )
+        return self

@@ -1,0 +1,101 @@
+"""The adlfs filesystem with a blob client that fails fast. Heavy: imported on first I/O.
+
+adlfs builds its ``BlobServiceClient`` without any retry or timeout settings, so
+the SDK defaults apply (20 s connect timeout, retries after 18, 24 and 42 s). The subclass here
+builds the client itself, with the store's timeouts and retry budget, and with
+credentials that never pass through fsspec's ``storage_options``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adlfs import AzureBlobFileSystem
+from azure.core.credentials import AzureNamedKeyCredential, AzureSasCredential
+from azure.storage.blob.aio import BlobServiceClient
+
+from cargohold_azure.auth import Credentials, Method
+from cargohold_azure.config import AzureArtifactStoreConfig
+
+_USER_AGENT = "cargohold-azure"
+# A retry waits retry_backoff + _INCREMENT_BASE ** n seconds (n = 1, 2, ...).
+_INCREMENT_BASE = 2
+
+
+def client_options(config: AzureArtifactStoreConfig) -> dict[str, Any]:
+    """Keyword arguments for the SDK's client: transport timeouts and retry policy."""
+    return {
+        "connection_timeout": config.connect_timeout,
+        "read_timeout": config.read_timeout,
+        "retry_total": config.retry_total,
+        "retry_connect": config.retry_connect,
+        "retry_read": config.retry_read,
+        "retry_status": config.retry_total,
+        "initial_backoff": config.retry_backoff,
+        "increment_base": _INCREMENT_BASE,
+        # The SDK's default jitter (3 s) would dwarf a sub-second backoff.
+        "random_jitter_range": config.retry_backoff / 2,
+        "user_agent": _USER_AGENT,
+    }
+
+
+def account_url(credentials: Credentials) -> str:
+    url = credentials.account_url or f"https://{credentials.account_name}.blob.core.windows.net"
+    return url.rstrip("/")
+
+
+def service_client(
+    credentials: Credentials, options: dict[str, Any]
+) -> tuple[BlobServiceClient, Any]:
+    """The async client for ``credentials``, and any token credential it must close."""
+    secret = credentials.secret.get_secret_value() if credentials.secret else None
+    if credentials.method is Method.CONNECTION_STRING:
+        assert secret is not None
+        return BlobServiceClient.from_connection_string(secret, **options), None
+    url = account_url(credentials)
+    if credentials.method is Method.ACCOUNT_KEY:
+        assert secret is not None and credentials.account_name
+        key = AzureNamedKeyCredential(credentials.account_name, secret)
+        return BlobServiceClient(url, credential=key, **options), None
+    if credentials.method is Method.SAS_TOKEN:
+        assert secret is not None
+        sas = AzureSasCredential(secret.lstrip("?"))
+        return BlobServiceClient(url, credential=sas, **options), None
+    token: Any
+    if credentials.method is Method.SERVICE_PRINCIPAL:
+        from azure.identity.aio import ClientSecretCredential
+
+        assert secret is not None and credentials.tenant_id and credentials.client_id
+        token = ClientSecretCredential(credentials.tenant_id, credentials.client_id, secret)
+    else:
+        from azure.identity.aio import DefaultAzureCredential
+
+        token = DefaultAzureCredential()
+    return BlobServiceClient(url, credential=token, **options), token
+
+
+class FailFastAzureBlobFileSystem(AzureBlobFileSystem):  # type: ignore[misc]
+    """``AzureBlobFileSystem`` whose service client comes from :func:`service_client`."""
+
+    def __init__(self, credentials: Credentials, options: dict[str, Any], **kwargs: Any) -> None:
+        self._cargohold_credentials = credentials
+        self._cargohold_options = options
+        # anon=True only stops adlfs from building a DefaultAzureCredential of its
+        # own in __init__; do_connect below decides the real credentials.
+        super().__init__(account_name=credentials.account_name, anon=True, **kwargs)
+
+    def do_connect(self) -> None:
+        client, token = service_client(self._cargohold_credentials, self._cargohold_options)
+        self.service_client = client
+        # adlfs closes ``self.credential`` when the filesystem is collected.
+        self.credential = token
+
+
+def create_filesystem(config: AzureArtifactStoreConfig, credentials: Credentials) -> Any:
+    # Each store owns its filesystem: fsspec's instance cache would otherwise hand
+    # a store another store's client, since credentials are not in the cache key.
+    # Listings are not cached either: another process may write under the same
+    # prefix at any time, and a stale listing would hide its artifacts.
+    return FailFastAzureBlobFileSystem(
+        credentials, client_options(config), skip_instance_cache=True, use_listings_cache=False
+    )
