@@ -232,3 +232,36 @@ def test_a_broken_plugin_contributes_nothing_from_any_hook(host: PluginHost) -> 
     name = host.register(Half(), name="half")
     assert "half" not in host.integrations, "a broken plugin's other registrations are dropped"
     assert next(r for r in host.plugins if r.name == name).status is PluginStatus.BROKEN
+
+
+def test_registering_a_taken_name_is_refused(host: PluginHost) -> None:
+    from cargohold.errors import PluginError
+
+    with pytest.raises(PluginError, match="already registered"):
+        host.register(SimpleNamespace(), name="builtin")
+    assert next(r for r in host.plugins if r.name == "builtin").status is PluginStatus.OK
+
+
+def test_hook_implementations_may_take_no_arguments(host: PluginHost) -> None:
+    plugin = SimpleNamespace(cargohold_materializers=hookimpl(lambda: None))
+    name = host.register(plugin, name="quiet")
+    try:
+        assert next(r for r in host.plugins if r.name == name).status is PluginStatus.OK
+    finally:
+        host.unregister(name)
+
+
+def test_wrapper_implementations_are_refused(host: PluginHost) -> None:
+    def wrapper(register):
+        yield
+
+    plugin = SimpleNamespace(cargohold_flavors=hookimpl(wrapper=True)(wrapper))
+    name = host.register(plugin, name="wrapping")
+    record = next(r for r in host.plugins if r.name == name)
+    assert record.status is PluginStatus.BROKEN
+    assert "may not be a wrapper" in str(record.reason)
+
+
+def test_allow_listing_builtin_keeps_its_row(site: Path) -> None:
+    rows = plugin_rows(site, CARGOHOLD_LOAD_PLUGINS="builtin")
+    assert rows["builtin"]["status"] == "ok"

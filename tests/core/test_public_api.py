@@ -24,5 +24,7 @@ def test_importing_the_package_is_light() -> None:
         "import sys, cargohold; "
         "print(sorted(m for m in ('pydantic', 'fsspec', 'pluggy', 'click') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

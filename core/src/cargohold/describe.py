@@ -91,7 +91,8 @@ def config_fields(config_class: Any) -> list[dict[str, Any]]:
         required = info.is_required()
         default: Any = None
         if not required:
-            default = "<computed>" if info.default is PydanticUndefined else info.default
+            computed = info.default is PydanticUndefined or info.validate_default
+            default = "<computed>" if computed else info.default
         fields.append(
             {
                 "name": name,

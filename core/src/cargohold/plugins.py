@@ -187,15 +187,23 @@ class PluginHost:
 
     def _load_entry_points(self) -> None:
         allowed = allowed_entry_points()
-        seen: set[str] = set()
+        seen: dict[str, str | None] = {}
         for ep in self._entry_points():
-            if ep.name in seen:
-                continue  # the same distribution found twice on sys.path
-            seen.add(ep.name)
             dist = getattr(ep, "dist", None)
+            distribution = dist.name if dist is not None else None
+            if ep.name in seen:
+                if seen[ep.name] != distribution:  # not merely one distribution seen twice
+                    clash = _Plugin(name=f"{ep.name} ({distribution})", distribution=distribution)
+                    clash.fail(
+                        f"entry point name {ep.name!r} is also used by {seen[ep.name]}, "
+                        "which was loaded instead; the two distributions conflict"
+                    )
+                    self._plugins[clash.name] = clash
+                continue
+            seen[ep.name] = distribution
             plugin = _Plugin(
                 name=ep.name,
-                distribution=dist.name if dist is not None else None,
+                distribution=distribution,
                 version=dist.version if dist is not None else None,
             )
             if allowed is not None and ep.name not in allowed:
@@ -204,7 +212,7 @@ class PluginHost:
                 self._plugins.setdefault(ep.name, plugin)
                 continue
             self._add(plugin, ep.load)
-        for name in sorted((allowed or frozenset()) - seen):
+        for name in sorted((allowed or frozenset()) - set(seen) - set(self._plugins)):
             self._plugins[name] = _Plugin(
                 name=name,
                 status=PluginStatus.MISSING,
@@ -216,6 +224,8 @@ class PluginHost:
         with self._lock:
             self.load()
             plugin_name = name or getattr(plugin, "__name__", None) or f"plugin-{id(plugin)}"
+            if plugin_name in self._plugins:
+                raise PluginError(f"a plugin named {plugin_name!r} is already registered")
             self._add(_Plugin(name=plugin_name), lambda: plugin)
             return plugin_name
 
@@ -239,7 +249,8 @@ class PluginHost:
                 f"plugin name {plugin.name!r} is already taken by "
                 f"{other.distribution or 'another plugin'}"
             )
-            self._plugins[f"{plugin.name} ({plugin.distribution})"] = plugin
+            plugin.name = f"{plugin.name} ({plugin.distribution})"
+            self._plugins[plugin.name] = plugin
             return
         self._plugins[plugin.name] = plugin
         try:
@@ -299,8 +310,13 @@ class PluginHost:
                 raise PluginError(f"registers {label} twice")
             mine.append((hook_name, key, entry, label))
 
+        if impl.hookwrapper or getattr(impl, "wrapper", False):
+            failures[plugin] = f"{hook_name} may not be a wrapper: registration hooks are plain"
+            return
+        arguments = {"register": register}
         try:
-            impl.function(register=register)
+            # Called one implementation at a time so that one plugin's failure is its own.
+            impl.function(*(arguments[name] for name in impl.argnames))
         except (Exception, SystemExit) as exc:
             failures[plugin] = f"hook {hook_name} raised {_short(exc)}"
 

@@ -31,7 +31,7 @@ class _Root(click.Group):
         except Exception as exc:
             from cargohold.errors import CargoholdError
 
-            if os.environ.get(DEBUG_ENV):
+            if os.environ.get(DEBUG_ENV, "").lower() not in ("", "0", "false", "no"):
                 raise
             if isinstance(exc, CargoholdError):
                 raise click.ClickException(str(exc)) from None

@@ -32,6 +32,15 @@ def _umask() -> int:
 _NEW_FILE_MODE = 0o666 & ~_umask()
 
 
+def _fsync_directory(path: str) -> None:
+    """Make a rename in ``path`` durable: without this, a power cut can undo it."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class AtomicLocalWriter(io.BufferedWriter):
     """Writes to a temporary file; ``close()`` renames it into place, ``discard()`` drops it."""
 
@@ -70,6 +79,7 @@ class AtomicLocalWriter(io.BufferedWriter):
             except BaseException:
                 os.unlink(self._temporary)
                 raise
+            _fsync_directory(os.path.dirname(self._destination))
 
     def discard(self) -> None:
         self._discarded = True

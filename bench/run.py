@@ -1,0 +1,341 @@
+"""Run cargohold's benchmarks and rewrite bench/RESULTS.md. ``nox -s bench`` runs this.
+
+Each benchmark is one entry in ``BENCHMARKS``: a function that takes the run
+options and returns rows (one per measured case) plus notes and extra sections for
+the results file. Every row lands in the same results table, so a new benchmark
+(data transfer, listing, ...) is a function and one line in ``BENCHMARKS``.
+
+    python bench/run.py                      # everything, 15 runs after 2 warm-ups
+    python bench/run.py --only cli-startup --runs 30
+    python bench/run.py --check              # exit 1 when a median misses its target
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import cli_startup  # found through the sys.path line above: this file runs as a script
+
+BENCH_DIR = Path(__file__).resolve().parent
+DEFAULT_RESULTS = BENCH_DIR / "RESULTS.md"
+
+
+@dataclass(frozen=True)
+class Options:
+    runs: int
+    warmups: int
+    workdir: Path
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measured case. Times are in ``unit``; ``target`` is the goal for the median."""
+
+    benchmark: str
+    case: str
+    median: float
+    q1: float
+    q3: float
+    minimum: float
+    maximum: float
+    runs: int
+    unit: str = "ms"
+    target: float | None = None
+
+    @property
+    def meets_target(self) -> bool | None:
+        return None if self.target is None else self.median <= self.target
+
+
+@dataclass
+class Outcome:
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    summary: str
+    run: Callable[[Options], Outcome]
+
+
+# -- benchmarks ------------------------------------------------------------------------
+
+
+def _import_tables(report: cli_startup.StartupReport, top: int = 15) -> str:
+    argv = " ".join(cli_startup.PROFILED_ARGV)
+    by_cumulative = sorted(
+        (c for c in report.imports if c.depth == 0), key=lambda c: c.cumulative_us, reverse=True
+    )[:top]
+    by_self = sorted(report.imports, key=lambda c: c.self_us, reverse=True)[:top]
+    lines = [
+        f"## Import profile of `cargohold {argv}`",
+        "",
+        f"`python -X importtime`, median of {report.import_runs} runs per module, in"
+        " milliseconds. Same environment as the timings (bytecode present). Importtime"
+        " adds its own overhead, so the totals exceed the wall times above; use it to"
+        " rank modules, not to time the command.",
+        "",
+        f"Top-level imports (imported by no other module), by cumulative time, top {top}:",
+        "",
+        "| module | cumulative ms | self ms |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| `{c.module}` | {c.cumulative_us / 1000:.1f} | {c.self_us / 1000:.1f} |"
+        for c in by_cumulative
+    ]
+    lines += [
+        "",
+        f"Every module, by self time (its own body, children excluded), top {top}:",
+        "",
+        "| module | self ms | cumulative ms |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| `{c.module}` | {c.self_us / 1000:.1f} | {c.cumulative_us / 1000:.1f} |" for c in by_self
+    ]
+    return "\n".join(lines)
+
+
+def cli_startup_benchmark(options: Options) -> Outcome:
+    report = cli_startup.run_startup(
+        options.workdir / "pycache", runs=options.runs, warmups=options.warmups
+    )
+    rows = []
+    for timing in report.timings:
+        q1, q3 = timing.quartiles
+        rows.append(
+            Row(
+                benchmark="cli-startup",
+                case=f"`{timing.case.label}`",
+                median=timing.median,
+                q1=q1,
+                q3=q3,
+                minimum=timing.minimum,
+                maximum=timing.maximum,
+                runs=len(timing.samples_ms),
+                target=timing.case.target_ms,
+            )
+        )
+    checks = "; ".join(
+        f"`{c.label}`: {c.modules - len(c.without_bytecode)} of {c.modules}" for c in report.checks
+    )
+    notes = [
+        "Each run is a new process started from this script (spawn to exit, output"
+        " discarded), so the figures include interpreter start-up; the"
+        " `python -c pass` row is that floor. Cases are interleaved round by round"
+        f" after {options.warmups} untimed warm-up rounds; {options.runs} timed runs each.",
+        "`PYTHONDONTWRITEBYTECODE` is removed from the children's environment: with it"
+        " set and no bytecode on disk, every import compiles from source, which an"
+        " installed cargohold never does. The children use a private"
+        " `PYTHONPYCACHEPREFIX`; before timing, `python -m compileall` compiles into it"
+        f" every module of {', '.join(report.compiled)}, and a priming run adds the"
+        " standard-library modules the commands import.",
+        f"Imported modules that came from valid bytecode (checked with `-B`): {checks}.",
+        "`CARGOHOLD_LOAD_PLUGINS` and `CARGOHOLD_DEBUG` are removed too, so every"
+        f" installed plugin loads: {', '.join(report.plugins)}.",
+    ]
+    missing = sorted({m for c in report.checks for m in c.without_bytecode})
+    if missing:
+        notes.append(
+            "**Warning:** these modules had no valid bytecode, so the figures are"
+            f" pessimistic: {', '.join(f'`{m}`' for m in missing)}."
+        )
+    return Outcome(rows=rows, notes=notes, sections=[_import_tables(report)])
+
+
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark("cli-startup", "cold wall time of CLI commands", cli_startup_benchmark),
+)
+
+
+# -- the results file ------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    if sys.platform == "darwin":
+        result = subprocess.run(
+            ["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def core_counts() -> str:
+    logical = os.cpu_count() or 0
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:
+        return f"{logical} logical"
+    return f"{logical} logical, {available} available to this process"
+
+
+def source_revision() -> str:
+    """The checked-out commit, and whether the tree has changes (read-only git calls)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=BENCH_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=BENCH_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head} (with uncommitted changes)" if dirty else head
+
+
+def cargohold_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cargohold")
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def load_average() -> str:
+    """1, 5 and 15-minute load: other work on the machine shows up in the spread."""
+    try:
+        return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    except (AttributeError, OSError):
+        return "unknown"
+
+
+def machine_table(now: datetime.datetime) -> list[str]:
+    facts = [
+        ("CPU", cpu_model()),
+        ("Cores", core_counts()),
+        (
+            "Python",
+            f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})",
+        ),
+        ("OS", platform.platform()),
+        ("Date", now.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Load average at start", load_average()),
+        ("cargohold", f"{cargohold_version()}, source {source_revision()}"),
+    ]
+    return ["| | |", "|---|---|", *(f"| {key} | {value} |" for key, value in facts)]
+
+
+def _figure(value: float, unit: str) -> str:
+    return f"{value:.1f} {unit}"
+
+
+def results_table(rows: Sequence[Row]) -> list[str]:
+    lines = [
+        "| benchmark | case | median | IQR (q1-q3) | min-max | runs | target (median) | |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        target = "—" if row.target is None else f"≤ {_figure(row.target, row.unit)}"
+        verdict = {True: "meets", False: "misses", None: ""}[row.meets_target]
+        lines.append(
+            f"| {row.benchmark} | {row.case} | **{_figure(row.median, row.unit)}** | "
+            f"{row.q1:.1f}-{row.q3:.1f} | {row.minimum:.1f}-{row.maximum:.1f} | {row.runs} | "
+            f"{target} | {verdict} |"
+        )
+    return lines
+
+
+def render(
+    outcomes: Sequence[tuple[Benchmark, Outcome]], now: datetime.datetime, command: str
+) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `bench/run.py` (`nox -s bench`) on {now:%Y-%m-%d}; rerun it rather"
+        f" than editing this file. Command: `{command}`.",
+        "",
+        "## Machine",
+        "",
+        *machine_table(now),
+        "",
+        "## Results",
+        "",
+        "Wall time per run. Targets are from the performance issue.",
+        "",
+        *results_table([row for _, outcome in outcomes for row in outcome.rows]),
+    ]
+    for benchmark, outcome in outcomes:
+        if outcome.notes:
+            lines += ["", f"## How `{benchmark.name}` was measured", ""]
+            lines += [f"- {note}" for note in outcome.notes]
+        for section in outcome.sections:
+            lines += ["", section]
+    return "\n".join(lines) + "\n"
+
+
+# -- command line ----------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    names = [b.name for b in BENCHMARKS]
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per case (15)")
+    parser.add_argument("--warmups", type=int, default=2, help="untimed runs first (2)")
+    parser.add_argument(
+        "--only", action="append", choices=names, help="run only this benchmark (repeatable)"
+    )
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="file to rewrite")
+    parser.add_argument("--no-write", action="store_true", help="print, leave the file alone")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.warmups < 0:
+        parser.error("--runs must be at least 1 and --warmups at least 0")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(arguments)
+    selected = [b for b in BENCHMARKS if not args.only or b.name in args.only]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="cargohold-bench-") as workdir:
+        options = Options(runs=args.runs, warmups=args.warmups, workdir=Path(workdir))
+        for benchmark in selected:
+            print(f"running {benchmark.name}: {benchmark.summary} ...", file=sys.stderr)
+            outcomes.append((benchmark, benchmark.run(options)))
+    text = render(outcomes, now, " ".join(["python bench/run.py", *arguments]))
+    if args.no_write:
+        print(text)
+    else:
+        args.results.write_text(text, encoding="utf-8")
+        print(f"wrote {args.results}", file=sys.stderr)
+    rows = [row for _, outcome in outcomes for row in outcome.rows]
+    print("\n".join(results_table(rows)), file=sys.stderr)
+    missed = [row for row in rows if row.meets_target is False]
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
