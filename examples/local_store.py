@@ -1,8 +1,9 @@
 """The main job on the embedded default: a small pipeline writing to the local store.
 
 It makes a dataset, fits a line to it in plain Python, evaluates the fit, and keeps
-all three as artifacts in the local store (under $CARGOHOLD_CONFIG_DIR, or the
-platform's config directory), then reads them back through ``cargohold.fileio``.
+all three as artifacts in the active stack's store. On a new machine that is the
+`default` local store (under $CARGOHOLD_CONFIG_DIR, or the platform's config
+directory), with no set-up. Then it reads them back through ``cargohold.fileio``.
 
     python examples/local_store.py
 """
@@ -15,8 +16,7 @@ import json
 import random
 from datetime import datetime, timezone
 
-from cargohold import fileio
-from cargohold.plugins import load_plugins
+from cargohold import Client, fileio
 
 
 def make_dataset(rows: int = 200) -> list[tuple[float, float]]:
@@ -40,8 +40,7 @@ def evaluate(model: dict[str, float], points: list[tuple[float, float]]) -> dict
 
 
 def main() -> None:
-    flavor = load_plugins().flavors.get("local")
-    store = flavor.create_store(flavor.validate_config({}), name="default")
+    store = Client().get_artifact_store()  # the active stack's store
     run = f"{store.path}/runs/{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}"
 
     points = make_dataset()
