@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.support.venvs import Venv
 
 
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory) -> Venv:
-    environment = Venv(tmp_path_factory.mktemp("seed") / "venv")
-    environment.install_core()
-    environment.install_plugin_without_heavy_deps("s3")
-    return environment
-
-
-def test_seed_workflow_without_cloud_libraries(venv: Venv, tmp_path) -> None:
+def test_seed_workflow_without_cloud_libraries(bare_venv: Venv, tmp_path) -> None:
+    venv = bare_venv
     env = {"CARGOHOLD_CONFIG_DIR": str(tmp_path / "config")}
     missing = venv.run(venv.python, "-c", "import s3fs")
     assert missing.returncode != 0, "this environment must not have s3fs"

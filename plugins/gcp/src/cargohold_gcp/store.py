@@ -76,9 +76,12 @@ class GCPArtifactStore(FsspecArtifactStore):
                 "but this version of cargohold cannot read secrets yet; remove it and set "
                 "token, or rely on Application Default Credentials"
             )
-        import aiohttp
+        # gcsfs first: where it is missing, that is the module the error should name.
         import gcsfs
         import gcsfs.core
+
+        # isort: split
+        import aiohttp
 
         token, project = self._credentials()
         endpoint = self._endpoint_override()
