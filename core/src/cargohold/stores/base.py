@@ -50,7 +50,8 @@ class BaseArtifactStoreConfig(BaseModel):
     plain local path) and add their own fields. Unknown fields are rejected.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # hide_input_in_errors: a rejected value may be a credential; errors name the field only.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, hide_input_in_errors=True)
 
     SUPPORTED_SCHEMES: ClassVar[set[str]]
     IS_IMMUTABLE_FILESYSTEM: ClassVar[bool] = False

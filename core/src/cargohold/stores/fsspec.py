@@ -7,11 +7,13 @@ validated offline and without its cloud library installed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import posixpath
+import re
 import threading
 from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from cargohold.errors import (
     StoreAuthenticationError,
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 _READ_MODES = {"r", "rb"}
+# fsspec's rm(), mv() and expand_path() read a path with any of these as a glob pattern.
+_GLOB_CHARACTERS = re.compile(r"[*?\[]")
 _WRITE_MODES = {"w", "wb", "x", "xb", "a", "ab"}
 
 
@@ -103,7 +107,17 @@ def discard_raw(raw: Any) -> None:
 
 
 class FsspecArtifactStore(BaseArtifactStore):
-    """An artifact store over one fsspec filesystem, built on first use."""
+    """An artifact store over one fsspec filesystem, built on first use.
+
+    Paths are always taken literally: a key named ``a[1].txt`` is that key, never a
+    pattern, so batch operations go through ``find`` and explicit path lists rather
+    than fsspec's globbing ``rm``/``mv``.
+    """
+
+    #: The backend has real directories that must be removed after their files
+    #: (local, memory). Object stores have prefixes only; s3fs's rmdir on a bucket
+    #: root would delete the bucket itself.
+    HAS_DIRECTORIES: ClassVar[bool] = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,19 +164,43 @@ class FsspecArtifactStore(BaseArtifactStore):
         self.filesystem.cp_file(src, dst)
 
     def _move(self, src: str, dst: str, recursive: bool) -> None:
-        if not recursive:
-            self.filesystem.mv(src, dst)
-            return
-        # Object stores have no directory to move: copy every object under src in one
-        # batch (server-side, concurrently where the backend can), then delete the tree.
-        # fsspec's recursive mv also tries to copy the directory entry itself, which
-        # fails on blob stores.
         filesystem = self.filesystem
+        if not recursive:
+            filesystem.cp_file(src, dst)  # server-side on object stores
+            filesystem.rm_file(src)
+            return
+        # Copy every object under src in one batch (server-side and concurrent where
+        # the backend can; lists are taken literally), then delete the originals.
+        # fsspec's recursive mv globs, and also tries to copy the directory entry
+        # itself, which fails on blob stores.
         base, target = self._fs_path(src), self._fs_path(dst)
         sources = [str(name) for name in filesystem.find(src)]
         if sources:
             filesystem.copy(sources, [target + name[len(base) :] for name in sources])
-        filesystem.rm(src, recursive=True)
+        self._remove_tree(src)
+
+    def _remove_tree(self, path: str) -> None:
+        """Delete everything under ``path`` (one listing, then batched deletes)."""
+        found = self.filesystem.find(path, withdirs=True, detail=True)
+        files = [str(name) for name, info in found.items() if info["type"] != "directory"]
+        if files:
+            self._delete_files(files)
+        if self.HAS_DIRECTORIES:
+            directories = [str(n) for n, i in found.items() if i["type"] == "directory"]
+            directories.sort(key=lambda name: name.count("/"), reverse=True)
+            for directory in [*directories, self._fs_path(path)]:
+                with contextlib.suppress(FileNotFoundError):
+                    self.filesystem.rmdir(directory)
+
+    def _delete_files(self, paths: list[str]) -> None:
+        """Delete these files, each taken literally. Backends with a bulk delete that
+        reports per-object failures override this."""
+        literal = [path for path in paths if not _GLOB_CHARACTERS.search(path)]
+        if literal:
+            self.filesystem.rm(literal)  # batched by the backend; nothing here to expand
+        for path in paths:
+            if _GLOB_CHARACTERS.search(path):
+                self.filesystem.rm_file(path)
 
     # -- the interface --------------------------------------------------------
 
@@ -249,7 +287,8 @@ class FsspecArtifactStore(BaseArtifactStore):
             if self.exists(path):
                 raise NotADirectoryError(f"{path!s} is a file; use remove()")
             raise FileNotFoundError(f"no such directory: {path!s}")
-        self.filesystem.rm(path, recursive=True)
+        assert isinstance(path, str)
+        self._remove_tree(path)
 
     def stat(self, path: PathType) -> dict[str, Any]:
         assert isinstance(path, str)

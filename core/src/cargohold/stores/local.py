@@ -122,6 +122,9 @@ class LocalArtifactStore(FsspecArtifactStore):
         # os.replace is atomic within one filesystem, for files and directories alike.
         os.replace(self._local(src), destination)
 
+    def _remove_tree(self, path: str) -> None:
+        shutil.rmtree(self._local(path))
+
     def mkdir(self, path: object) -> None:
         # The root is part of the store, not something the caller must create first.
         os.makedirs(self._local(self.path), exist_ok=True)

@@ -35,6 +35,8 @@ class _MemoryWriter(io.BytesIO):
 class MemoryArtifactStore(FsspecArtifactStore):
     """Artifacts in process memory; gone when the process ends."""
 
+    HAS_DIRECTORIES = True
+
     def _create_filesystem(self) -> AbstractFileSystem:
         from fsspec.implementations.memory import MemoryFileSystem
 

@@ -423,3 +423,26 @@ class ArtifactStoreConformance:
     def test_bytes_paths_are_accepted(self, store: BaseArtifactStore, root: str) -> None:
         _write(store, f"{root}/bytes.txt", b"b")
         assert store.exists(os.fsencode(f"{root}/bytes.txt")), "paths may be given as bytes"
+
+    def test_glob_characters_in_names_are_literal(
+        self, store: BaseArtifactStore, root: str
+    ) -> None:
+        for name in ("d/x", "e/y", "[de]/z", "a1.txt", "a[1].txt", "star*/q?.txt"):
+            _write(store, f"{root}/lit/{name}", name.encode())
+        store.rename(f"{root}/lit/a[1].txt", f"{root}/lit/moved[1].txt")
+        assert _read(store, f"{root}/lit/a1.txt") == b"a1.txt", (
+            "rename() must move the path given, not every path a glob of it matches"
+        )
+        assert _read(store, f"{root}/lit/moved[1].txt") == b"a[1].txt"
+        store.rmtree(f"{root}/lit/[de]")
+        assert store.exists(f"{root}/lit/d/x") and store.exists(f"{root}/lit/e/y"), (
+            "rmtree() must delete the directory named, not what a glob of it matches"
+        )
+        assert not store.exists(f"{root}/lit/[de]/z")
+        store.rename(f"{root}/lit/star*", f"{root}/lit/plain")
+        assert _read(store, f"{root}/lit/plain/q?.txt") == b"star*/q?.txt"
+        remaining = set(map(str, store.listdir(f"{root}/lit")))
+        assert {"a1.txt", "d", "e", "moved[1].txt"} <= remaining
+        assert not remaining & {"a[1].txt", "[de]", "star*"}, (
+            "rename() and rmtree() must leave nothing behind at the old names"
+        )

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from cargohold.stores.base import BaseArtifactStoreConfig
+
+# botocore accepts credentials as client arguments too; there they would be shown
+# unmasked wherever the config is printed, so they are only accepted as secret fields.
+_CREDENTIAL_CLIENT_KWARGS = frozenset(
+    {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"}
+)
 
 
 class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
     """An S3 bucket (or a prefix in one), on AWS or any S3-compatible server."""
+
+    # pydantic prints the offending input in its errors; for a whole-config check
+    # that input is every field, secrets in clear. (Merged with the base's config.)
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     SUPPORTED_SCHEMES: ClassVar[set[str]] = {"s3://"}
 
@@ -23,7 +33,9 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
         description="Passed to the botocore client, e.g. endpoint_url, region_name.",
     )
     config_kwargs: dict[str, Any] | None = Field(
-        default=None, description="Passed to botocore.config.Config (timeouts, retries, ...)."
+        default=None,
+        description="Passed to botocore.config.Config; its keys override connect_timeout, "
+        "read_timeout and retries.",
     )
     s3_additional_kwargs: dict[str, Any] | None = Field(
         default=None,
@@ -34,3 +46,45 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
         description="Name of a secret with aws_access_key_id, aws_secret_access_key, "
         "aws_session_token, region.",
     )
+    connect_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds to wait for a connection to the endpoint before giving up.",
+    )
+    read_timeout: float = Field(
+        default=15.0,
+        gt=0,
+        description="Seconds to wait for data from an open connection before giving up.",
+    )
+    retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries of a request after a transient failure (refused or dropped "
+        "connection, timeout, throttling, 5xx), with a short exponential backoff.",
+    )
+
+    @field_validator("client_kwargs")
+    @classmethod
+    def _no_credentials_in_client_kwargs(
+        cls, value: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        found = sorted(_CREDENTIAL_CLIENT_KWARGS & set(value or {}))
+        if found:
+            raise ValueError(
+                f"credentials do not belong in client_kwargs ({', '.join(found)}); "
+                "use the key, secret and token fields, which are kept masked"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _credentials_come_in_pairs(self) -> S3ArtifactStoreConfig:
+        if (self.key is None) != (self.secret is None):
+            given, missing = ("key", "secret") if self.secret is None else ("secret", "key")
+            raise ValueError(
+                f"{given} is set but {missing} is not: give both, or neither to use the "
+                "AWS environment (variables, profiles, instance roles)"
+            )
+        if self.token is not None and self.key is None:
+            raise ValueError("token is set without key and secret: a session token needs both")
+        return self

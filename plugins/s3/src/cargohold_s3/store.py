@@ -1,0 +1,183 @@
+"""``S3ArtifactStore``: the ``s3`` flavor's implementation, over s3fs.
+
+Importing this module is cheap: s3fs (and with it botocore and aiohttp) is imported
+on the first I/O, when the filesystem is built. Batch paths: ``walk``, ``glob`` and
+``size`` list recursively in one paginated request (through the generic store);
+``copyfile`` and ``rename`` copy server-side; writes larger than one block go up as
+multipart uploads; ``rmtree`` and directory ``rename`` delete with DeleteObjects,
+1,000 keys per request (here, so that keys are taken literally).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cargohold.errors import CargoholdError
+from cargohold.paths import PathType
+from cargohold.stores.fsspec import FsspecArtifactStore
+from cargohold_s3.config import S3ArtifactStoreConfig
+from cargohold_s3.errors import ErrorContext, translate
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+# s3fs runs its own retry loop around botocore's. One extra round covers what botocore
+# cannot retry (a response body that breaks off mid-read) without multiplying
+# botocore's attempts into minutes of waiting.
+_S3FS_ATTEMPTS = 2
+# DeleteObjects takes at most this many keys per request.
+_DELETE_BATCH = 1000
+
+
+class S3ArtifactStore(FsspecArtifactStore):
+    """Artifacts in an S3 bucket, on AWS or any S3-compatible server."""
+
+    def __init__(self, config: S3ArtifactStoreConfig, **kwargs: Any) -> None:
+        if not isinstance(config, S3ArtifactStoreConfig):
+            raise TypeError(
+                f"S3ArtifactStore needs an S3ArtifactStoreConfig, got {type(config).__name__}"
+            )
+        super().__init__(config, **kwargs)
+        self._s3_config = config
+
+    @property
+    def config(self) -> S3ArtifactStoreConfig:
+        return self._s3_config
+
+    @property
+    def bucket(self) -> str:
+        return self.root.body.split("/", 1)[0]
+
+    # -- the filesystem ---------------------------------------------------------
+
+    def _create_filesystem(self) -> AbstractFileSystem:
+        config = self.config
+        if config.authentication_secret is not None:
+            # Using key/secret or the environment instead would connect as someone
+            # other than the user asked for; refuse until secrets can be resolved.
+            raise CargoholdError(
+                f"artifact store {self.name!r}: authentication_secret "
+                f"{config.authentication_secret!r} cannot be used yet, because this "
+                "version of cargohold has no secrets store; remove it and set key and "
+                "secret, or leave all three unset to use the AWS environment "
+                "(variables, profiles, instance roles)"
+            )
+        import s3fs
+
+        filesystem = s3fs.S3FileSystem(
+            **self._credentials(),
+            client_kwargs=dict(config.client_kwargs or {}),
+            config_kwargs=self._botocore_config(),
+            s3_additional_kwargs=dict(config.s3_additional_kwargs or {}),
+            # fsspec shares one instance between equal arguments; this store sets
+            # attributes on its own and must not see another store's.
+            skip_instance_cache=True,
+            # Listings cached in this process go stale when other processes (other
+            # pipeline steps) write to the same bucket.
+            use_listings_cache=False,
+        )
+        filesystem.retries = _S3FS_ATTEMPTS
+        result: AbstractFileSystem = filesystem
+        return result
+
+    def _credentials(self) -> dict[str, str]:
+        """Explicit credentials, or none so that botocore searches the environment."""
+        config = self.config
+        if config.key is None or config.secret is None:
+            return {}
+        credentials = {
+            "key": config.key.get_secret_value(),
+            "secret": config.secret.get_secret_value(),
+        }
+        if config.token is not None:
+            credentials["token"] = config.token.get_secret_value()
+        return credentials
+
+    def _botocore_config(self) -> dict[str, Any]:
+        config = self.config
+        options: dict[str, Any] = {
+            "connect_timeout": config.connect_timeout,
+            "read_timeout": config.read_timeout,
+            "retries": {"total_max_attempts": config.retries + 1, "mode": "standard"},
+        }
+        options.update(config.config_kwargs or {})
+        return options
+
+    def _translate_error(self, exc: Exception) -> Exception | None:
+        config = self.config
+        endpoint = (config.client_kwargs or {}).get("endpoint_url")
+        context = ErrorContext(
+            store=self.name,
+            bucket=self.bucket,
+            endpoint_url=str(endpoint) if endpoint else None,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+        )
+        return translate(exc, context)
+
+    # -- where S3 differs from a filesystem ---------------------------------------
+
+    def _is_bucket(self, path: str) -> bool:
+        return "/" not in self._fs_path(path).strip("/")
+
+    def _bucket_exists(self) -> bool:
+        # s3fs answers exists() for a bucket by trying two probes and swallowing
+        # every error, so a wrong endpoint or key would read as "no such bucket".
+        try:
+            self.filesystem.call_s3("head_bucket", Bucket=self.bucket)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def exists(self, path: PathType) -> bool:
+        assert isinstance(path, str)
+        if self._is_bucket(path):
+            return self._bucket_exists()
+        return super().exists(path)
+
+    def makedirs(self, path: PathType) -> None:
+        # S3 has no directories, only key prefixes, so there is nothing to create;
+        # s3fs would create a missing *bucket* here, which a store must not do behind
+        # the user's back. Checking the bucket still surfaces a wrong endpoint or key.
+        if not self._bucket_exists():
+            raise FileNotFoundError(
+                f"artifact store {self.name!r}: bucket {self.bucket!r} does not exist; "
+                "create it, or fix the bucket in the store path"
+            )
+
+    def mkdir(self, path: PathType) -> None:
+        self.makedirs(path)
+
+    def rmtree(self, path: PathType) -> None:
+        assert isinstance(path, str)
+        # The bucket root is always there to empty. Anywhere else, refuse what is not
+        # a directory, as every store does.
+        if not self._is_bucket(path) and not self.isdir(path):
+            if self.exists(path):
+                raise NotADirectoryError(f"{path} is a file; use remove()")
+            raise FileNotFoundError(f"no such directory: {path}")
+        # Not fs.rm(recursive=True): for a bucket it would delete the bucket itself
+        # and, if versioned, every old version in it.
+        self._remove_tree(path)
+
+    # -- the bulk delete behind rmtree and directory renames --------------------
+
+    def _delete_files(self, paths: list[str]) -> None:
+        """Delete objects of this bucket, 1,000 per request (the S3 maximum)."""
+        keys = [self.filesystem.split_path(p)[1] for p in paths]
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = keys[start : start + _DELETE_BATCH]
+            response = self.filesystem.call_s3(
+                "delete_objects",
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
+            )
+            # DeleteObjects answers 200 even when some keys could not be deleted.
+            failed = response.get("Errors") or []
+            if failed:
+                first = failed[0]
+                raise OSError(
+                    f"artifact store {self.name!r}: {len(failed)} of {len(batch)} objects "
+                    f"were not deleted; first: {first.get('Key')!r} "
+                    f"({first.get('Code')}: {first.get('Message')})"
+                )
