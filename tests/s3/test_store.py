@@ -8,19 +8,10 @@ from typing import Any
 import pytest
 
 from cargohold.errors import CargoholdError
+from cargohold.testing import read_bytes as read
+from cargohold.testing import write_bytes as write
 from tests.s3.conftest import MakeStore
 from tests.s3.helpers import RequestLog
-
-
-def write(store: Any, path: str, data: bytes) -> None:
-    with store.open(path, "wb") as handle:
-        handle.write(data)
-
-
-def read(store: Any, path: str) -> bytes:
-    with store.open(path, "rb") as handle:
-        data: bytes = handle.read()
-    return data
 
 
 def test_additional_kwargs_reach_the_object(make_store: MakeStore, bucket: str, admin: Any) -> None:

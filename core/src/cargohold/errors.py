@@ -6,9 +6,25 @@ and what to do next. The CLI prints ``str(error)`` and exits non-zero.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 
 class CargoholdError(Exception):
     """Base class of every error cargohold raises on purpose."""
+
+
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from or during, nearest first.
+
+    Cloud libraries wrap the error that matters (a refused connection, a 403) in
+    their own; backends look down the chain to find it.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 class PluginError(CargoholdError):

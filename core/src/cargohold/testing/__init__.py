@@ -4,6 +4,6 @@
 it in a test module, provide a ``store`` fixture, and set capability flags.
 """
 
-from cargohold.testing.conformance import ArtifactStoreConformance
+from cargohold.testing.conformance import ArtifactStoreConformance, read_bytes, write_bytes
 
-__all__ = ["ArtifactStoreConformance"]
+__all__ = ["ArtifactStoreConformance", "read_bytes", "write_bytes"]

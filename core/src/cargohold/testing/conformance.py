@@ -30,12 +30,14 @@ class _Boom(Exception):
     """Raised inside a ``with`` block to interrupt a write."""
 
 
-def _write(store: BaseArtifactStore, path: str, data: bytes) -> None:
+def write_bytes(store: BaseArtifactStore, path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one ``with`` block."""
     with store.open(path, "wb") as handle:
         handle.write(data)
 
 
-def _read(store: BaseArtifactStore, path: str) -> bytes:
+def read_bytes(store: BaseArtifactStore, path: str) -> bytes:
+    """Read the whole of ``path``."""
     with store.open(path, "rb") as handle:
         data: bytes = handle.read()
     return data
@@ -68,15 +70,15 @@ class ArtifactStoreConformance:
             "t/sub/c.txt": b"charlie",
             "t/sub/deeper/d.txt": b"delta!",
         }.items():
-            _write(store, f"{root}/{relative}", data)
+            write_bytes(store, f"{root}/{relative}", data)
         return f"{root}/t"
 
     # -- open ---------------------------------------------------------------------
 
     def test_open_binary_round_trip(self, store: BaseArtifactStore, root: str) -> None:
         payload = bytes(range(256)) * 4 + b"\r\n\r"
-        _write(store, f"{root}/bin/data.bin", payload)
-        assert _read(store, f"{root}/bin/data.bin") == payload, (
+        write_bytes(store, f"{root}/bin/data.bin", payload)
+        assert read_bytes(store, f"{root}/bin/data.bin") == payload, (
             "open(): bytes written in 'wb' must read back identical in 'rb'"
         )
 
@@ -86,7 +88,7 @@ class ArtifactStoreConformance:
             handle.write(text)
         with store.open(f"{root}/text.txt", "r") as handle:
             assert handle.read() == text, "open(): text must round-trip as UTF-8"
-        assert _read(store, f"{root}/text.txt") == text.encode("utf-8"), (
+        assert read_bytes(store, f"{root}/text.txt") == text.encode("utf-8"), (
             "open(): text mode must encode as UTF-8"
         )
 
@@ -99,14 +101,14 @@ class ArtifactStoreConformance:
     def test_open_write_replaces_existing_content(
         self, store: BaseArtifactStore, root: str
     ) -> None:
-        _write(store, f"{root}/f.bin", b"a long first version")
-        _write(store, f"{root}/f.bin", b"short")
-        assert _read(store, f"{root}/f.bin") == b"short", "open('wb') must replace, not patch"
+        write_bytes(store, f"{root}/f.bin", b"a long first version")
+        write_bytes(store, f"{root}/f.bin", b"short")
+        assert read_bytes(store, f"{root}/f.bin") == b"short", "open('wb') must replace, not patch"
 
     def test_open_empty_file(self, store: BaseArtifactStore, root: str) -> None:
-        _write(store, f"{root}/empty", b"")
+        write_bytes(store, f"{root}/empty", b"")
         assert store.exists(f"{root}/empty"), "open('wb'): an empty write must create the file"
-        assert _read(store, f"{root}/empty") == b""
+        assert read_bytes(store, f"{root}/empty") == b""
         assert store.size(f"{root}/empty") == 0, "size(): an empty file has size 0"
 
     def test_open_large_file_round_trip(self, store: BaseArtifactStore, root: str) -> None:
@@ -115,7 +117,9 @@ class ArtifactStoreConformance:
             for start in range(0, len(payload), 1 << 20):
                 handle.write(payload[start : start + (1 << 20)])
         assert store.size(f"{root}/large.bin") == len(payload)
-        assert _read(store, f"{root}/large.bin") == payload, "open(): large file must round-trip"
+        assert read_bytes(store, f"{root}/large.bin") == payload, (
+            "open(): large file must round-trip"
+        )
 
     def test_open_failed_write_leaves_nothing(self, store: BaseArtifactStore, root: str) -> None:
         with pytest.raises(_Boom), store.open(f"{root}/partial.bin", "wb") as handle:
@@ -128,32 +132,32 @@ class ArtifactStoreConformance:
     def test_open_failed_overwrite_keeps_old_content(
         self, store: BaseArtifactStore, root: str
     ) -> None:
-        _write(store, f"{root}/keep.bin", b"original")
+        write_bytes(store, f"{root}/keep.bin", b"original")
         with pytest.raises(_Boom), store.open(f"{root}/keep.bin", "wb") as handle:
             handle.write(b"replacement that never finishes")
             raise _Boom
-        assert _read(store, f"{root}/keep.bin") == b"original", (
+        assert read_bytes(store, f"{root}/keep.bin") == b"original", (
             "open('wb'): an interrupted overwrite must leave the previous content"
         )
 
     def test_open_exclusive_refuses_existing(self, store: BaseArtifactStore, root: str) -> None:
-        _write(store, f"{root}/once.bin", b"1")
+        write_bytes(store, f"{root}/once.bin", b"1")
         with pytest.raises(FileExistsError):
             store.open(f"{root}/once.bin", "xb")
         with store.open(f"{root}/new.bin", "xb") as handle:
             handle.write(b"2")
-        assert _read(store, f"{root}/new.bin") == b"2"
+        assert read_bytes(store, f"{root}/new.bin") == b"2"
 
     def test_open_append(self, store: BaseArtifactStore, root: str) -> None:
-        _write(store, f"{root}/log.txt", b"one\n")
+        write_bytes(store, f"{root}/log.txt", b"one\n")
         if not self.supports_append:
             with pytest.raises(UnsupportedOperationError):
                 store.open(f"{root}/log.txt", "ab")
-            assert _read(store, f"{root}/log.txt") == b"one\n", "refused append must not write"
+            assert read_bytes(store, f"{root}/log.txt") == b"one\n", "refused append must not write"
             return
         with store.open(f"{root}/log.txt", "ab") as handle:
             handle.write(b"two\n")
-        assert _read(store, f"{root}/log.txt") == b"one\ntwo\n", "open('ab') must append"
+        assert read_bytes(store, f"{root}/log.txt") == b"one\ntwo\n", "open('ab') must append"
 
     def test_open_rejects_unknown_mode(self, store: BaseArtifactStore, root: str) -> None:
         with pytest.raises(ValueError, match="mode"):
@@ -161,7 +165,7 @@ class ArtifactStoreConformance:
 
     def test_open_unicode_names(self, store: BaseArtifactStore, root: str) -> None:
         name = f"{root}/ünïcødé/数据 file (1).txt"
-        _write(store, name, b"u")
+        write_bytes(store, name, b"u")
         assert store.exists(name)
         assert "数据 file (1).txt" in store.listdir(f"{root}/ünïcødé"), (
             "listdir(): unicode names must come back as written"
@@ -209,7 +213,7 @@ class ArtifactStoreConformance:
         store.makedirs(f"{root}/x/y/z")
         if self.supports_empty_dirs:
             assert store.isdir(f"{root}/x/y/z"), "makedirs() must create every level"
-        _write(store, f"{root}/x/y/z/f", b"f")
+        write_bytes(store, f"{root}/x/y/z/f", b"f")
         assert store.isdir(f"{root}/x/y/z"), "a directory with a file in it is a directory"
 
     def test_mkdir_creates_one_level(self, store: BaseArtifactStore, root: str) -> None:
@@ -255,19 +259,23 @@ class ArtifactStoreConformance:
 
     def test_copyfile_copies(self, store: BaseArtifactStore, tree: str) -> None:
         store.copyfile(f"{tree}/a.txt", f"{tree}/copy/a2.txt")
-        assert _read(store, f"{tree}/copy/a2.txt") == b"alpha", "copyfile() must copy the bytes"
-        assert _read(store, f"{tree}/a.txt") == b"alpha", "copyfile() must keep the source"
+        assert read_bytes(store, f"{tree}/copy/a2.txt") == b"alpha", (
+            "copyfile() must copy the bytes"
+        )
+        assert read_bytes(store, f"{tree}/a.txt") == b"alpha", "copyfile() must keep the source"
 
     def test_copyfile_refuses_to_overwrite_by_default(
         self, store: BaseArtifactStore, tree: str
     ) -> None:
         with pytest.raises(FileExistsError):
             store.copyfile(f"{tree}/a.txt", f"{tree}/b.bin")
-        assert _read(store, f"{tree}/b.bin") == b"\x00\x01\x02", (
+        assert read_bytes(store, f"{tree}/b.bin") == b"\x00\x01\x02", (
             "copyfile(overwrite=False) must leave an existing destination alone"
         )
         store.copyfile(f"{tree}/a.txt", f"{tree}/b.bin", overwrite=True)
-        assert _read(store, f"{tree}/b.bin") == b"alpha", "copyfile(overwrite=True) must replace"
+        assert read_bytes(store, f"{tree}/b.bin") == b"alpha", (
+            "copyfile(overwrite=True) must replace"
+        )
 
     def test_copyfile_missing_source_raises(self, store: BaseArtifactStore, tree: str) -> None:
         with pytest.raises(FileNotFoundError):
@@ -277,19 +285,19 @@ class ArtifactStoreConformance:
     def test_rename_moves_file(self, store: BaseArtifactStore, tree: str) -> None:
         store.rename(f"{tree}/a.txt", f"{tree}/moved/a.txt")
         assert not store.exists(f"{tree}/a.txt"), "rename() must remove the source"
-        assert _read(store, f"{tree}/moved/a.txt") == b"alpha", "rename() must keep the bytes"
+        assert read_bytes(store, f"{tree}/moved/a.txt") == b"alpha", "rename() must keep the bytes"
 
     def test_rename_refuses_to_overwrite_by_default(
         self, store: BaseArtifactStore, tree: str
     ) -> None:
         with pytest.raises(FileExistsError):
             store.rename(f"{tree}/a.txt", f"{tree}/b.bin")
-        assert _read(store, f"{tree}/a.txt") == b"alpha", "a refused rename() keeps the source"
-        assert _read(store, f"{tree}/b.bin") == b"\x00\x01\x02", (
+        assert read_bytes(store, f"{tree}/a.txt") == b"alpha", "a refused rename() keeps the source"
+        assert read_bytes(store, f"{tree}/b.bin") == b"\x00\x01\x02", (
             "rename(overwrite=False) must leave an existing destination alone"
         )
         store.rename(f"{tree}/a.txt", f"{tree}/b.bin", overwrite=True)
-        assert _read(store, f"{tree}/b.bin") == b"alpha", "rename(overwrite=True) must replace"
+        assert read_bytes(store, f"{tree}/b.bin") == b"alpha", "rename(overwrite=True) must replace"
         assert not store.exists(f"{tree}/a.txt")
 
     def test_rename_missing_source_raises(self, store: BaseArtifactStore, tree: str) -> None:
@@ -298,7 +306,7 @@ class ArtifactStoreConformance:
 
     def test_rename_directory_moves_the_tree(self, store: BaseArtifactStore, tree: str) -> None:
         store.rename(f"{tree}/sub", f"{tree}/renamed")
-        assert _read(store, f"{tree}/renamed/deeper/d.txt") == b"delta!", (
+        assert read_bytes(store, f"{tree}/renamed/deeper/d.txt") == b"delta!", (
             "rename() of a directory must move everything under it"
         )
         assert not store.exists(f"{tree}/sub/c.txt")
@@ -359,7 +367,7 @@ class ArtifactStoreConformance:
     def test_walk_deep_tree(self, store: BaseArtifactStore, root: str) -> None:
         levels = [f"level{i}" for i in range(20)]
         deepest = "/".join([root, "deep", *levels])
-        _write(store, f"{deepest}/leaf.txt", b"leaf")
+        write_bytes(store, f"{deepest}/leaf.txt", b"leaf")
         walked = list(store.walk(f"{root}/deep"))
         assert len(walked) == 21, f"walk() must visit all 21 directories, got {len(walked)}"
         assert str(walked[-1][0]) == deepest and list(walked[-1][2]) == ["leaf.txt"]
@@ -371,7 +379,7 @@ class ArtifactStoreConformance:
         shuffled = names[:]
         random.Random(3).shuffle(shuffled)
         for name in shuffled:
-            _write(store, f"{root}/order/{name}", name.encode())
+            write_bytes(store, f"{root}/order/{name}", name.encode())
         assert sorted(map(str, store.listdir(f"{root}/order"))) == names
         ((_, _, files),) = list(store.walk(f"{root}/order"))
         assert sorted(map(str, files)) == names
@@ -379,14 +387,14 @@ class ArtifactStoreConformance:
     # -- paths --------------------------------------------------------------------------------
 
     def test_relative_paths_resolve_under_root(self, store: BaseArtifactStore, root: str) -> None:
-        _write(store, "rel/inside.txt", b"r")
-        assert _read(store, f"{root}/rel/inside.txt") == b"r", (
+        write_bytes(store, "rel/inside.txt", b"r")
+        assert read_bytes(store, f"{root}/rel/inside.txt") == b"r", (
             "a relative path must be taken relative to the store root"
         )
 
     def test_dot_segments_are_folded(self, store: BaseArtifactStore, root: str) -> None:
-        _write(store, f"{root}/a/./b/../c.txt", b"c")
-        assert _read(store, f"{root}/a/c.txt") == b"c"
+        write_bytes(store, f"{root}/a/./b/../c.txt", b"c")
+        assert read_bytes(store, f"{root}/a/c.txt") == b"c"
 
     @pytest.mark.parametrize(
         "method", ["open", "exists", "listdir", "remove", "rmtree", "stat", "size", "walk"]
@@ -421,26 +429,26 @@ class ArtifactStoreConformance:
             store.glob(f"{root}/../*")
 
     def test_bytes_paths_are_accepted(self, store: BaseArtifactStore, root: str) -> None:
-        _write(store, f"{root}/bytes.txt", b"b")
+        write_bytes(store, f"{root}/bytes.txt", b"b")
         assert store.exists(os.fsencode(f"{root}/bytes.txt")), "paths may be given as bytes"
 
     def test_glob_characters_in_names_are_literal(
         self, store: BaseArtifactStore, root: str
     ) -> None:
         for name in ("d/x", "e/y", "[de]/z", "a1.txt", "a[1].txt", "star*/q?.txt"):
-            _write(store, f"{root}/lit/{name}", name.encode())
+            write_bytes(store, f"{root}/lit/{name}", name.encode())
         store.rename(f"{root}/lit/a[1].txt", f"{root}/lit/moved[1].txt")
-        assert _read(store, f"{root}/lit/a1.txt") == b"a1.txt", (
+        assert read_bytes(store, f"{root}/lit/a1.txt") == b"a1.txt", (
             "rename() must move the path given, not every path a glob of it matches"
         )
-        assert _read(store, f"{root}/lit/moved[1].txt") == b"a[1].txt"
+        assert read_bytes(store, f"{root}/lit/moved[1].txt") == b"a[1].txt"
         store.rmtree(f"{root}/lit/[de]")
         assert store.exists(f"{root}/lit/d/x") and store.exists(f"{root}/lit/e/y"), (
             "rmtree() must delete the directory named, not what a glob of it matches"
         )
         assert not store.exists(f"{root}/lit/[de]/z")
         store.rename(f"{root}/lit/star*", f"{root}/lit/plain")
-        assert _read(store, f"{root}/lit/plain/q?.txt") == b"star*/q?.txt"
+        assert read_bytes(store, f"{root}/lit/plain/q?.txt") == b"star*/q?.txt"
         remaining = set(map(str, store.listdir(f"{root}/lit")))
         assert {"a1.txt", "d", "e", "moved[1].txt"} <= remaining
         assert not remaining & {"a[1].txt", "[de]", "star*"}, (

@@ -12,7 +12,12 @@ import re
 import shutil
 from typing import TYPE_CHECKING, Any, cast
 
-from cargohold.errors import CargoholdError, StoreAuthenticationError, StoreConnectionError
+from cargohold.errors import (
+    CargoholdError,
+    StoreAuthenticationError,
+    StoreConnectionError,
+    exception_chain,
+)
 from cargohold.stores.fsspec import FsspecArtifactStore, discard_raw
 from cargohold_azure.auth import Credentials, Method, resolve_credentials
 from cargohold_azure.config import AzureArtifactStoreConfig
@@ -92,7 +97,7 @@ class AzureArtifactStore(FsspecArtifactStore):
         except ImportError:
             return None
         endpoint = self._endpoint()
-        for cause in _chain(exc):
+        for cause in exception_chain(exc):
             if isinstance(cause, ServiceRequestError):
                 return StoreConnectionError(
                     f"store {self.name!r}: cannot reach the Azure blob endpoint {endpoint} "
@@ -149,16 +154,6 @@ class AzureArtifactStore(FsspecArtifactStore):
         if credentials is None:
             return "credentials"
         return f"{credentials.method.value} from the {credentials.source}"
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    """``exc`` and the exceptions it was raised from, outermost first."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
 
 
 def _reason(exc: BaseException) -> str:

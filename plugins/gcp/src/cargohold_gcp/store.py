@@ -27,11 +27,16 @@ import os
 import random
 import types
 import warnings
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cargohold.errors import CargoholdError, StoreAuthenticationError, StoreConnectionError
+from cargohold.errors import (
+    CargoholdError,
+    StoreAuthenticationError,
+    StoreConnectionError,
+    exception_chain,
+)
 from cargohold.stores.fsspec import FsspecArtifactStore
 from cargohold_gcp.config import ANONYMOUS_TOKEN, GCPArtifactStoreConfig
 
@@ -174,7 +179,7 @@ class GCPArtifactStore(FsspecArtifactStore):
         from google.auth.exceptions import RefreshError, TransportError
 
         endpoint = _displayed(self._endpoint_override() or _DEFAULT_ENDPOINT)
-        for cause in _causes(exc):
+        for cause in exception_chain(exc):
             if isinstance(cause, (HttpError, RefreshError)) and (
                 isinstance(cause, RefreshError) or cause.code == 401
             ):
@@ -270,16 +275,6 @@ def _bound_retries(filesystem: Any, base: type[Any], retries: int) -> None:
 
     # gcsfs calls self._request for every JSON-API request; an instance attribute wins.
     filesystem._request = types.MethodType(bounded_request, filesystem)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it was raised from, nearest first."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
 
 
 def _one_line(exc: BaseException, lines: int = 1, limit: int = 160) -> str:

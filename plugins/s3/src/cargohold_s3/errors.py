@@ -11,11 +11,10 @@ if botocore is already loaded, which it is whenever one of them was raised.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from cargohold.errors import StoreAuthenticationError, StoreConnectionError
+from cargohold.errors import StoreAuthenticationError, StoreConnectionError, exception_chain
 
 # Error codes S3 (and S3-compatible servers) return for credentials they do not accept.
 _CREDENTIAL_CODES = frozenset(
@@ -67,16 +66,6 @@ def safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it was raised from or during, most recent first."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
 def _error_code(exc: BaseException) -> str | None:
     response = getattr(exc, "response", None)
     if not isinstance(response, dict):
@@ -92,7 +81,7 @@ def translate(exc: Exception, context: ErrorContext) -> Exception | None:
     if botocore is None:
         return None
     who = f"artifact store {context.store!r}"
-    for cause in _chain(exc):
+    for cause in exception_chain(exc):
         if isinstance(cause, botocore.ProxyConnectionError):
             return StoreConnectionError(
                 f"{who}: cannot reach the proxy on the way to {context.endpoint}; check "
