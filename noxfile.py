@@ -9,6 +9,8 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 PACKAGES = ("core", "plugins/s3", "plugins/gcp", "plugins/azure")
+# Test folders under tests/, one session each for working on one package.
+TEST_FOLDERS = ("core", "s3", "gcp", "azure", "e2e")
 TEST_REQUIREMENTS = (
     "pytest>=8",
     "hypothesis>=6.100",
@@ -34,6 +36,14 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(default=False)
+@nox.parametrize("folder", TEST_FOLDERS)
+def package_tests(session: nox.Session, folder: str) -> None:
+    """Run the tests of one package (core, s3, gcp, azure, e2e)."""
+    install_project(session, *TEST_REQUIREMENTS)
+    session.run("pytest", f"tests/{folder}", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
@@ -44,10 +54,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the core and the plugins' light modules."""
+    """mypy --strict on the core and the three plugins."""
     install_project(session, MYPY, "pytest>=8")
     session.run("mypy", "--strict", "core/src/cargohold")
-    session.run("mypy", "plugins/s3/src", "plugins/gcp/src", "plugins/azure/src")
+    session.run("mypy", "--strict", "plugins/s3/src", "plugins/gcp/src", "plugins/azure/src")
 
 
 @nox.session(default=False)
