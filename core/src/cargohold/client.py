@@ -10,7 +10,7 @@ import contextlib
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,8 @@ from cargohold.registry.store import ACTIVE_STACK, NotFoundError, Registry
 if TYPE_CHECKING:
     import sqlite3
 
+    from cargohold.installer import InstallPlan, UninstallPlan
+    from cargohold.integrations import Integration, IntegrationStatus
     from cargohold.plugins import PluginHost
     from cargohold.stores.base import BaseArtifactStore
 
@@ -420,6 +422,102 @@ class Client:
         from cargohold.stack_files import import_stack
 
         return import_stack(self, data, name)
+
+    # -- integrations -------------------------------------------------------------------
+
+    def integrations(self) -> dict[str, Integration]:
+        """The catalog: first-party integrations and those installed plugins register."""
+        from cargohold.integrations import catalog
+
+        return catalog(self.plugins.integrations)
+
+    def list_integrations(self) -> list[IntegrationStatus]:
+        """Every integration in the catalog, installed or not, with its requirements' state."""
+        from cargohold.integrations import status
+
+        return [status(integration) for integration in self.integrations().values()]
+
+    def integration_requirements(self, names: Sequence[str]) -> list[str]:
+        """pip-ready requirement lines for the named integrations."""
+        from cargohold.integrations import requirement_lines, select
+
+        lines: list[str] = []
+        for integration in select(self.integrations(), names):
+            lines += requirement_lines(integration)
+        return list(dict.fromkeys(lines))
+
+    def export_integration_requirements(
+        self, names: Sequence[str] = (), lock: bool = False, shown_command: str = ""
+    ) -> str:
+        """The core, pinned to this version, and the named integrations (default: the
+        installed ones); with ``lock``, every package pinned with hashes by pip-compile."""
+        from cargohold.installer import lock as pip_compile
+        from cargohold.integrations import core_requirement
+
+        if not names:
+            names = [row.integration.name for row in self.list_integrations() if row.installed]
+        lines = [core_requirement(), *self.integration_requirements(names)]
+        if lock:
+            return pip_compile(lines, shown_command or "cargohold integration export-requirements")
+        return "".join(f"{line}\n" for line in lines)
+
+    def plan_integration_install(
+        self,
+        names: Sequence[str],
+        *,
+        use_uv: bool = False,
+        upgrade: bool = False,
+        force: bool = False,
+    ) -> InstallPlan:
+        """Resolve the install without changing anything (the preflight)."""
+        from cargohold.installer import plan_install, preflight_possible
+        from cargohold.integrations import select
+
+        integrations = select(self.integrations(), names)
+        return plan_install(
+            self.integration_requirements(names),
+            [integration.distribution for integration in integrations],
+            use_uv=use_uv,
+            upgrade=upgrade,
+            # Only --force may go ahead where the preflight cannot run (pip too old).
+            preflight=not force or preflight_possible(),
+        )
+
+    def install_integrations(self, plan: InstallPlan, force: bool = False) -> None:
+        """Run a planned install; refused when it would change installed packages,
+        unless ``force``."""
+        from cargohold.installer import refusal, run
+
+        if plan.changes and not force:
+            raise refusal(plan.changes)
+        run(plan.command)
+
+    def plan_integration_uninstall(
+        self, names: Sequence[str], *, use_uv: bool = False
+    ) -> UninstallPlan:
+        """Which distributions an uninstall removes: only the integrations' own."""
+        from cargohold.installer import UninstallPlan, choose_tool, uninstall_command
+        from cargohold.integrations import CORE_DISTRIBUTION, canonical, installed_version, select
+
+        integrations = select(self.integrations(), names)
+        for integration in integrations:
+            if canonical(integration.distribution) == CORE_DISTRIBUTION:
+                raise CargoholdError(
+                    f"integration {integration.name!r} is provided by {CORE_DISTRIBUTION} "
+                    "itself, which `cargohold integration uninstall` does not remove"
+                )
+        distributions = [i.distribution for i in integrations]
+        present = tuple(d for d in distributions if installed_version(d) is not None)
+        absent = tuple(d for d in distributions if d not in present)
+        tool = choose_tool(use_uv)
+        command = tuple(uninstall_command(tool, present)) if present else ()
+        return UninstallPlan(tool, command, present, absent)
+
+    def uninstall_integrations(self, plan: UninstallPlan) -> None:
+        from cargohold.installer import run
+
+        if plan.distributions:
+            run(plan.command)
 
 
 def _checked_flavor(flavor_class: Any, source: str) -> Flavor:

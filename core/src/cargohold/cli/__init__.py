@@ -14,6 +14,8 @@ from typing import Any
 import click
 
 from cargohold.cli.artifact_store import artifact_store
+from cargohold.cli.flavor import flavor
+from cargohold.cli.integration import integration
 from cargohold.cli.plugins import plugins
 from cargohold.cli.stack import stack
 
@@ -69,6 +71,8 @@ def init(directory: str) -> None:
 cli.add_command(plugins)
 cli.add_command(artifact_store)
 cli.add_command(stack)
+cli.add_command(integration)
+cli.add_command(flavor)
 
 
 def main() -> None:

@@ -2,8 +2,39 @@
 
 ``ArtifactStoreConformance`` is the suite every artifact-store flavor runs: subclass
 it in a test module, provide a ``store`` fixture, and set capability flags.
+
+Names are imported on first access: ``cargohold.testing.pytest_plugin`` is loaded in
+every pytest session where cargohold is installed, and importing this package on the
+way to it must not pull in pydantic or the stores.
 """
 
-from cargohold.testing.conformance import ArtifactStoreConformance, read_bytes, write_bytes
+from __future__ import annotations
 
-__all__ = ["ArtifactStoreConformance", "read_bytes", "write_bytes"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cargohold.testing.conformance import ArtifactStoreConformance
+    from cargohold.testing.helpers import expect_raises, read_bytes, write_bytes
+
+__all__ = ["ArtifactStoreConformance", "expect_raises", "read_bytes", "write_bytes"]
+
+_LOCATIONS = {
+    "ArtifactStoreConformance": "cargohold.testing.conformance",
+    "expect_raises": "cargohold.testing.helpers",
+    "read_bytes": "cargohold.testing.helpers",
+    "write_bytes": "cargohold.testing.helpers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LOCATIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cargohold.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -5,7 +5,8 @@ on the first I/O, when the filesystem is built. Batch paths: ``walk``, ``glob`` 
 ``size`` list recursively in one paginated request (through the generic store);
 ``copyfile`` and ``rename`` copy server-side; writes larger than one block go up as
 multipart uploads; ``rmtree`` and directory ``rename`` delete with DeleteObjects,
-1,000 keys per request (here, so that keys are taken literally).
+1,000 keys per request, here rather than through s3fs so that a key the server
+refused to delete is reported instead of dropped.
 """
 
 from __future__ import annotations
