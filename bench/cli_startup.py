@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution, entry_points
 from pathlib import Path
 
+from zenml_reference import ReferenceCLI
+
 ENTRY_POINT_GROUP = "cargohold"
 # Variables that would make a run unlike a user's: no bytecode, or fewer plugins.
 REMOVED_FROM_CHILD_ENV = (
@@ -38,22 +40,64 @@ REMOVED_FROM_CHILD_ENV = (
 )
 
 
+# The state a case runs against: a new config directory (the ``default`` store only),
+# or one holding 10,000 registered stores.
+FRESH_STATE = "fresh"
+LARGE_STATE = "10k-stores"
+LARGE_STATE_STORES = 10_000
+DESCRIBED_STORE = "store-05000"
+
+
 @dataclass(frozen=True)
 class StartupCase:
-    """One command to time. ``argv`` is None for the bare-interpreter reference."""
+    """One command to time. ``argv`` is None for the bare-interpreter reference.
+
+    ``reference`` names the zenml command measured beside it (same arguments, run in
+    its own virtualenv) and ``min_speedup`` the factor cargohold must beat it by.
+    """
 
     label: str
     argv: tuple[str, ...] | None
     target_ms: float | None = None
+    state: str = FRESH_STATE
+    reference: tuple[str, ...] | None = None
+    min_speedup: float | None = None
 
 
 CASES: tuple[StartupCase, ...] = (
     StartupCase("python -c pass (interpreter floor, reference)", None),
-    StartupCase("cargohold --help", ("--help",), target_ms=60.0),
     StartupCase(
-        "cargohold artifact-store flavor list",
+        "P1 cargohold --help",
+        ("--help",),
+        target_ms=60.0,
+        reference=("--help",),
+        min_speedup=25.0,
+    ),
+    StartupCase(
+        "P2 cargohold artifact-store list",
+        ("artifact-store", "list"),
+        target_ms=150.0,
+        reference=("artifact-store", "list"),
+        min_speedup=15.0,
+    ),
+    StartupCase(
+        "P2 cargohold artifact-store flavor list",
         ("artifact-store", "flavor", "list"),
         target_ms=250.0,
+        reference=("artifact-store", "flavor", "list"),
+        min_speedup=15.0,
+    ),
+    StartupCase(
+        "P3 cargohold artifact-store list (10,000 stores)",
+        ("artifact-store", "list"),
+        target_ms=300.0,
+        state=LARGE_STATE,
+    ),
+    StartupCase(
+        f"P3 cargohold artifact-store describe {DESCRIBED_STORE} (10,000 stores)",
+        ("artifact-store", "describe", DESCRIBED_STORE),
+        target_ms=100.0,
+        state=LARGE_STATE,
     ),
 )
 PROFILED_ARGV: tuple[str, ...] = ("--help",)
@@ -61,10 +105,11 @@ PROFILED_ARGV: tuple[str, ...] = ("--help",)
 
 @dataclass(frozen=True)
 class Timing:
-    """Wall-clock samples of one case, in milliseconds."""
+    """Wall-clock samples of one case, in milliseconds; ``reference_ms`` are zenml's."""
 
     case: StartupCase
     samples_ms: tuple[float, ...]
+    reference_ms: tuple[float, ...] = ()
 
     @property
     def median(self) -> float:
@@ -113,6 +158,7 @@ class StartupReport:
     imports: list[ImportCost]
     import_runs: int
     plugins: list[str] = field(default_factory=list)
+    reference: str | None = None
 
 
 # -- environment and bytecode ----------------------------------------------------------
@@ -273,6 +319,39 @@ def command(python: str, script: Path, case: StartupCase) -> list[str]:
     return [str(script), *case.argv]
 
 
+_LARGE_STATE_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from cargohold import Client
+
+    client = Client()
+    flavors = ("local", "s3", "memory")
+    paths = ("/tmp/cargohold-bench/{}", "s3://bench-bucket/{}", "memory://bench/{}")
+    for index in range(int(sys.argv[1])):
+        kind = index % len(flavors)
+        name = f"store-{index:05d}"
+        client.register_artifact_store(name, flavors[kind], {"path": paths[kind].format(name)})
+    """
+)
+
+
+def prepare_states(python: str, env: Mapping[str, str], workdir: Path) -> dict[str, Path]:
+    """A config directory per state; the large one is filled through the Python API."""
+    states = {FRESH_STATE: workdir / "state-fresh", LARGE_STATE: workdir / "state-10k"}
+    subprocess.run(
+        [python, "-c", _LARGE_STATE_SCRIPT, str(LARGE_STATE_STORES)],
+        env={**env, "CARGOHOLD_CONFIG_DIR": str(states[LARGE_STATE])},
+        check=True,
+    )
+    return states
+
+
+def case_env(
+    env: Mapping[str, str], states: Mapping[str, Path], case: StartupCase
+) -> dict[str, str]:
+    return {**env, "CARGOHOLD_CONFIG_DIR": str(states[case.state])}
+
+
 def time_once(argv: Sequence[str], env: Mapping[str, str]) -> float:
     """Wall time of one child process, from spawn to exit, in milliseconds."""
     start = time.perf_counter()
@@ -290,24 +369,33 @@ def time_cases(
     cases: Sequence[StartupCase],
     python: str,
     script: Path,
-    env: Mapping[str, str],
+    envs: Sequence[Mapping[str, str]],
     runs: int,
     warmups: int,
+    zenml: ReferenceCLI | None = None,
 ) -> list[Timing]:
-    """Time every case ``runs`` times after ``warmups`` untimed runs.
+    """Time every case ``runs`` times after ``warmups`` untimed runs, each with its env.
 
-    Cases are interleaved round by round, so slow drift of the machine (thermal,
-    other load) spreads over all of them instead of biasing the last one.
+    Cases (and their zenml references) are interleaved round by round, so slow drift
+    of the machine (thermal, other load) spreads over all of them instead of biasing
+    the last one.
     """
-    argvs = [command(python, script, case) for case in cases]
+    jobs: list[tuple[int, list[str], Mapping[str, str]]] = []
+    for index, (case, env) in enumerate(zip(cases, envs, strict=True)):
+        jobs.append((index, command(python, script, case), env))
+        if zenml is not None and case.reference is not None:
+            jobs.append((-1 - index, [str(zenml.script), *case.reference], zenml.env))
     for _ in range(warmups):
-        for argv in argvs:
+        for _, argv, env in jobs:
             time_once(argv, env)
-    samples: list[list[float]] = [[] for _ in cases]
+    samples: dict[int, list[float]] = {key: [] for key, _, _ in jobs}
     for _ in range(runs):
-        for index, argv in enumerate(argvs):
-            samples[index].append(time_once(argv, env))
-    return [Timing(case, tuple(s)) for case, s in zip(cases, samples, strict=True)]
+        for key, argv, env in jobs:
+            samples[key].append(time_once(argv, env))
+    return [
+        Timing(case, tuple(samples[index]), tuple(samples.get(-1 - index, ())))
+        for index, case in enumerate(cases)
+    ]
 
 
 # -- import profile --------------------------------------------------------------------
@@ -374,25 +462,29 @@ def loaded_plugins(script: Path, env: Mapping[str, str]) -> list[str]:
 
 
 def run_startup(
-    pycache_prefix: Path, runs: int, warmups: int, import_runs: int = 5
+    workdir: Path, runs: int, warmups: int, zenml: ReferenceCLI | None, import_runs: int = 5
 ) -> StartupReport:
     python = sys.executable
     script = cargohold_script()
-    env = child_env(pycache_prefix)
+    env = child_env(workdir / "pycache")
     distributions = sorted(set(distribution_closure(["cargohold"])) | set(plugin_distributions()))
     compile_installed(python, env, distributions)
+    states = prepare_states(python, env, workdir)
+    envs = [case_env(env, states, case) for case in CASES]
     # Warm-ups run before the check so that the standard-library modules the commands
     # import are compiled into the prefix, as they are in an installed Python.
-    for case in CASES:
-        time_once(command(python, script, case), env)
-    checks = [check_bytecode(python, env, case) for case in CASES]
-    timings = time_cases(CASES, python, script, env, runs=runs, warmups=warmups)
-    imports = profile_imports(python, script, env, PROFILED_ARGV, runs=import_runs)
+    for case, case_environment in zip(CASES, envs, strict=True):
+        time_once(command(python, script, case), case_environment)
+    checks = [check_bytecode(python, e, case) for case, e in zip(CASES, envs, strict=True)]
+    timings = time_cases(CASES, python, script, envs, runs=runs, warmups=warmups, zenml=zenml)
+    fresh_env = case_env(env, states, CASES[0])
+    imports = profile_imports(python, script, fresh_env, PROFILED_ARGV, runs=import_runs)
     return StartupReport(
         timings=timings,
         checks=checks,
         compiled=distributions,
         imports=imports,
         import_runs=import_runs,
-        plugins=loaded_plugins(script, env),
+        plugins=loaded_plugins(script, fresh_env),
+        reference=zenml.description if zenml is not None else None,
     )

@@ -16,6 +16,7 @@ import argparse
 import datetime
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cli_startup  # found through the sys.path line above: this file runs as a script
+# Found through the sys.path line above: this file runs as a script.
+import cli_startup
+import zenml_reference
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_RESULTS = BENCH_DIR / "RESULTS.md"
@@ -36,6 +39,7 @@ class Options:
     runs: int
     warmups: int
     workdir: Path
+    reference: bool = True
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,25 @@ class Row:
     runs: int
     unit: str = "ms"
     target: float | None = None
+    # The comparison measured in the same run, and how many times faster we must be.
+    reference: str | None = None
+    reference_median: float | None = None
+    min_speedup: float | None = None
+
+    @property
+    def speedup(self) -> float | None:
+        if self.reference_median is None or self.median <= 0:
+            return None
+        return self.reference_median / self.median
 
     @property
     def meets_target(self) -> bool | None:
-        return None if self.target is None else self.median <= self.target
+        verdicts = []
+        if self.target is not None:
+            verdicts.append(self.median <= self.target)
+        if self.min_speedup is not None and self.speedup is not None:
+            verdicts.append(self.speedup >= self.min_speedup)
+        return all(verdicts) if verdicts else None
 
 
 @dataclass
@@ -112,23 +131,37 @@ def _import_tables(report: cli_startup.StartupReport, top: int = 15) -> str:
 
 
 def cli_startup_benchmark(options: Options) -> Outcome:
+    zenml = None
+    if options.reference:
+        zenml = zenml_reference.zenml_reference(
+            options.workdir, cli_startup.child_env(options.workdir / "pycache")
+        )
     report = cli_startup.run_startup(
-        options.workdir / "pycache", runs=options.runs, warmups=options.warmups
+        options.workdir, runs=options.runs, warmups=options.warmups, zenml=zenml
     )
     rows = []
     for timing in report.timings:
         q1, q3 = timing.quartiles
+        case = timing.case
+        reference = None
+        if timing.reference_ms and case.reference is not None:
+            reference = "`zenml " + " ".join(case.reference) + "`"
         rows.append(
             Row(
                 benchmark="cli-startup",
-                case=f"`{timing.case.label}`",
+                case=f"`{case.label}`",
                 median=timing.median,
                 q1=q1,
                 q3=q3,
                 minimum=timing.minimum,
                 maximum=timing.maximum,
                 runs=len(timing.samples_ms),
-                target=timing.case.target_ms,
+                target=case.target_ms,
+                reference=reference,
+                reference_median=statistics.median(timing.reference_ms)
+                if timing.reference_ms
+                else None,
+                min_speedup=case.min_speedup,
             )
         )
     checks = "; ".join(
@@ -148,6 +181,15 @@ def cli_startup_benchmark(options: Options) -> Outcome:
         f"Imported modules that came from valid bytecode (checked with `-B`): {checks}.",
         "`CARGOHOLD_LOAD_PLUGINS` and `CARGOHOLD_DEBUG` are removed too, so every"
         f" installed plugin loads: {', '.join(report.plugins)}.",
+        "Each case runs against its own `CARGOHOLD_CONFIG_DIR`: a new one (the `default`"
+        " store only), or, for the P3 rows, one where"
+        f" {cli_startup.LARGE_STATE_STORES:,} stores (local, s3 and memory in turn) were"
+        " registered through `Client` before timing.",
+        (
+            f"Comparison: {report.reference}."
+            if report.reference
+            else "Comparison: not measured in this run (`--no-reference`)."
+        ),
     ]
     missing = sorted({m for c in report.checks for m in c.without_bytecode})
     if missing:
@@ -250,10 +292,21 @@ def _figure(value: float, unit: str) -> str:
     return f"{value:.1f} {unit}"
 
 
+def _comparison(row: Row) -> str:
+    if row.reference is None or row.reference_median is None or row.speedup is None:
+        return "—"
+    wanted = "" if row.min_speedup is None else f" (target ≥ {row.min_speedup:g}x)"
+    return (
+        f"{row.reference} {_figure(row.reference_median, row.unit)}:"
+        f" {row.speedup:.1f}x faster{wanted}"
+    )
+
+
 def results_table(rows: Sequence[Row]) -> list[str]:
     lines = [
-        "| benchmark | case | median | IQR (q1-q3) | min-max | runs | target (median) | |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| benchmark | case | median | IQR (q1-q3) | min-max | runs | target (median)"
+        " | comparison, same run | |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in rows:
         target = "—" if row.target is None else f"≤ {_figure(row.target, row.unit)}"
@@ -261,7 +314,7 @@ def results_table(rows: Sequence[Row]) -> list[str]:
         lines.append(
             f"| {row.benchmark} | {row.case} | **{_figure(row.median, row.unit)}** | "
             f"{row.q1:.1f}-{row.q3:.1f} | {row.minimum:.1f}-{row.maximum:.1f} | {row.runs} | "
-            f"{target} | {verdict} |"
+            f"{target} | {_comparison(row)} | {verdict} |"
         )
     return lines
 
@@ -308,6 +361,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="file to rewrite")
     parser.add_argument("--no-write", action="store_true", help="print, leave the file alone")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="skip the zenml comparison (no virtualenv, no download)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmups < 0:
         parser.error("--runs must be at least 1 and --warmups at least 0")
@@ -321,7 +379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     now = datetime.datetime.now(datetime.timezone.utc)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="cargohold-bench-") as workdir:
-        options = Options(runs=args.runs, warmups=args.warmups, workdir=Path(workdir))
+        options = Options(
+            runs=args.runs,
+            warmups=args.warmups,
+            workdir=Path(workdir),
+            reference=not args.no_reference,
+        )
         for benchmark in selected:
             print(f"running {benchmark.name}: {benchmark.summary} ...", file=sys.stderr)
             outcomes.append((benchmark, benchmark.run(options)))

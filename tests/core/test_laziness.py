@@ -79,7 +79,8 @@ def test_help_imports_neither_pydantic_nor_plugins() -> None:
         loaded = [m for m in sys.modules
                   if m.split(".")[0] in {"pydantic", "pydantic_core", "cargohold_s3",
                                          "cargohold_gcp", "cargohold_azure", "fsspec", "pluggy"}
-                  or m in {"cargohold.plugins", "cargohold.builtin_plugin"}]
+                  or m in {"cargohold.plugins", "cargohold.builtin_plugin"}
+                  or m.startswith("cargohold.cli.")]
         print("LOADED:" + ",".join(sorted(loaded)))
         """
     )
@@ -94,3 +95,21 @@ def test_console_script_help_works(tmp_path) -> None:
     )
     assert result.returncode == 0
     assert "artifact-store" in result.stdout and "plugins" in result.stdout
+
+
+def test_root_help_lists_each_lazy_group_with_its_own_docstring() -> None:
+    from click.testing import CliRunner
+
+    from cargohold.cli import LAZY_COMMANDS, cli, load_lazy_command
+
+    for name, (_, listed_help) in LAZY_COMMANDS.items():
+        command = load_lazy_command(name)
+        assert command.name == name
+        first_paragraph = " ".join((command.help or "").split("\n\n")[0].split())
+        assert listed_help == first_paragraph, (
+            f"LAZY_COMMANDS[{name!r}] must repeat the first paragraph of its docstring"
+        )
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line]
+    assert listed == sorted([*LAZY_COMMANDS, "init"])

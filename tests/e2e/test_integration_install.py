@@ -225,3 +225,14 @@ def test_locked_export_installs_with_require_hashes(
     assert installed.returncode == 0, installed.stderr
     check = fresh.run(fresh.bin("cargohold"), "integration", "list", "-o", "json")
     assert check.returncode == 0, check.stderr
+
+
+def test_the_extra_installs_the_same_integration(wheelhouse: Path, tmp_path: Path) -> None:
+    venv = _seeded_venv(tmp_path / "extra")
+    env = _env(wheelhouse, tmp_path / "config")
+    done = venv.run(venv.python, "-m", "pip", "install", "cargohold[s3]", env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    listed = venv.run(venv.bin("cargohold"), "integration", "list", "-o", "json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    s3 = next(row for row in json.loads(listed.stdout) if row["name"] == "s3")
+    assert s3["installed"] is True and s3["requirements"] == "ready"

@@ -240,6 +240,20 @@ class Client:
     def list_artifact_stores(self) -> list[ComponentRecord]:
         return self.registry.components(ARTIFACT_STORE.value)
 
+    def artifact_store_overview(self) -> list[dict[str, Any]]:
+        """Name, flavor, path and using stacks of every store: what `list` shows."""
+        records = self.list_artifact_stores()
+        using = self.registry.stacks_by_component(self.registry.db.read())
+        return [
+            {
+                "name": record.name,
+                "flavor": record.flavor,
+                "path": record.config.get("path"),
+                "stacks": using.get(record.id, []),
+            }
+            for record in records
+        ]
+
     def stacks_using(self, record: ComponentRecord) -> list[str]:
         return self.registry.stacks_using(self.registry.db.read(), record.id)
 

@@ -13,17 +13,63 @@ from typing import Any
 
 import click
 
-from cargohold.cli.artifact_store import artifact_store
-from cargohold.cli.flavor import flavor
-from cargohold.cli.integration import integration
-from cargohold.cli.plugins import plugins
-from cargohold.cli.stack import stack
-
 DEBUG_ENV = "CARGOHOLD_DEBUG"
+
+# Command groups imported only when they run: a command pays for its own module and
+# nothing else. The help text here is what `cargohold --help` lists; a test checks it
+# against each group's docstring.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "artifact-store": (
+        "cargohold.cli.artifact_store:artifact_store",
+        "Register, inspect and verify artifact stores, and their flavors.",
+    ),
+    "flavor": (
+        "cargohold.cli.flavor:flavor",
+        "Write your own artifact-store flavor (see docs/authoring.md).",
+    ),
+    "integration": (
+        "cargohold.cli.integration:integration",
+        "Integrations: installable distributions that bring flavors (s3, gcp, azure, ...).",
+    ),
+    "plugins": ("cargohold.cli.plugins:plugins", "Inspect installed plugins."),
+    "stack": ("cargohold.cli.stack:stack", "Stacks: which artifact store pipelines write to."),
+}
+
+
+def load_lazy_command(name: str) -> click.Command:
+    """Import the command group registered as ``name`` in LAZY_COMMANDS."""
+    from importlib import import_module
+
+    module_name, _, attribute = LAZY_COMMANDS[name][0].partition(":")
+    command = getattr(import_module(module_name), attribute)
+    assert isinstance(command, click.Command)
+    return command
 
 
 class _Root(click.Group):
-    """Turns cargohold errors into one-line messages with a non-zero exit."""
+    """Loads command groups on demand, and turns cargohold errors into one-line
+    messages with a non-zero exit."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            self.add_command(load_lazy_command(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listed from LAZY_COMMANDS' help texts, so `--help` imports no command module.
+        listed = [
+            (name, self.commands.get(name) or click.Command(name, help=LAZY_COMMANDS[name][1]))
+            for name in self.list_commands(ctx)
+        ]
+        listed = [(name, command) for name, command in listed if not command.hidden]
+        if not listed:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in listed])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -66,13 +112,6 @@ def init(directory: str) -> None:
 
     root = init_repository(Path(directory))
     click.echo(f"Initialised a cargohold repository at {root}.")
-
-
-cli.add_command(plugins)
-cli.add_command(artifact_store)
-cli.add_command(stack)
-cli.add_command(integration)
-cli.add_command(flavor)
 
 
 def main() -> None:

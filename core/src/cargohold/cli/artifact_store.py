@@ -52,17 +52,7 @@ def register(ctx: click.Context, name: str, flavor: str, path: str | None) -> No
 @output_option
 def list_stores(output: str) -> None:
     """List registered artifact stores and the stacks that use them."""
-    client = _client()
-    rows = [
-        {
-            "name": record.name,
-            "flavor": record.flavor,
-            "path": record.config.get("path"),
-            "stacks": client.stacks_using(record),
-        }
-        for record in client.list_artifact_stores()
-    ]
-    emit(rows, output, ["name", "flavor", "path", "stacks"])
+    emit(_client().artifact_store_overview(), output, ["name", "flavor", "path", "stacks"])
 
 
 @artifact_store.command("describe")

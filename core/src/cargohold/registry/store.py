@@ -127,6 +127,17 @@ class Registry:
         ).fetchall()
         return [row["name"] for row in rows]
 
+    def stacks_by_component(self, connection: sqlite3.Connection) -> dict[str, list[str]]:
+        """Component id -> names of the stacks using it, in one query."""
+        rows = connection.execute(
+            "SELECT sc.component_id, s.name FROM stack_components sc"
+            " JOIN stacks s ON s.id = sc.stack_id ORDER BY s.name"
+        ).fetchall()
+        using: dict[str, list[str]] = {}
+        for component_id, stack_name in rows:
+            using.setdefault(component_id, []).append(stack_name)
+        return using
+
     # -- stacks ---------------------------------------------------------------------
 
     def add_stack(
