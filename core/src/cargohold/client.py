@@ -7,6 +7,7 @@ It validates, then writes: a bad name, flavor, field or value raises a one-line
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 import time
 import uuid
@@ -72,6 +73,7 @@ class Client:
 
         self.config_dir = Path(config_dir) if config_dir else default_config_dir()
         self._plugins = plugins
+        self._explicit_plugins = plugins is not None
         self.registry = Registry(self.config_dir, defaults=self._create_defaults)
         self._stores: dict[tuple[str, str], BaseArtifactStore] = {}
 
@@ -82,6 +84,27 @@ class Client:
 
             self._plugins = load_plugins()
         return self._plugins
+
+    def _catalog_entry(
+        self, component_type: StackComponentType, name: str
+    ) -> dict[str, Any] | None:
+        """A plugin flavor's cached row, description and fields (see ``flavor_catalog``)."""
+        catalog = self._flavor_catalog()
+        return None if catalog is None else catalog.get(f"{component_type.value}:{name}")
+
+    def _flavor_catalog(self) -> dict[str, Any] | None:
+        # A host passed in by the caller is theirs to describe; only the installed
+        # plugins are cached.
+        if self._explicit_plugins:
+            return None
+        from cargohold import flavor_catalog
+
+        def build() -> tuple[dict[str, Any], set[str]]:
+            from cargohold.describe import build_flavor_catalog
+
+            return build_flavor_catalog(self.plugins)
+
+        return flavor_catalog.get_or_build(self.config_dir, build)
 
     def _create_defaults(self, connection: sqlite3.Connection) -> None:
         """A new state database starts with a `default` local store in a `default` stack."""
@@ -127,10 +150,15 @@ class Client:
     def list_flavors(
         self, component_type: StackComponentType = ARTIFACT_STORE
     ) -> list[dict[str, Any]]:
-        from cargohold.describe import flavor_row
+        catalog = self._flavor_catalog()
+        if catalog is not None:
+            prefix = f"{component_type.value}:"
+            rows = [dict(e["row"]) for key, e in catalog.items() if key.startswith(prefix)]
+        else:
+            from cargohold.describe import flavor_row
 
-        host = self.plugins
-        rows = [flavor_row(host, entry) for entry in host.flavors.list(component_type)]
+            host = self.plugins
+            rows = [flavor_row(host, entry) for entry in host.flavors.list(component_type)]
         for record in self.registry.flavors(component_type.value):
             row: dict[str, Any] = {
                 "name": record.name,
@@ -154,6 +182,9 @@ class Client:
     def describe_flavor(
         self, name: str, component_type: StackComponentType = ARTIFACT_STORE
     ) -> dict[str, Any]:
+        cached = self._catalog_entry(component_type, name)
+        if cached is not None and cached["description"] is not None:
+            return copy.deepcopy(cached["description"])
         from cargohold.describe import config_fields, describe_flavor
 
         host = self.plugins
@@ -260,12 +291,19 @@ class Client:
     def describe_artifact_store(self, name: str) -> dict[str, Any]:
         """The record with secret fields masked, and the stacks that use it."""
         record = self.artifact_store_record(name)
-        try:
-            config = self.flavor(record.flavor).validate_config(record.config)
-            shown: dict[str, Any] = config.model_dump(mode="json", exclude_none=True)
-        except CargoholdError as exc:
-            shown = {key: "(hidden: flavor unavailable)" for key in record.config}
-            shown["error"] = str(exc)
+        cached = self._catalog_entry(ARTIFACT_STORE, record.flavor)
+        shown = None
+        if cached is not None:
+            from cargohold.flavor_catalog import shown_config
+
+            shown = shown_config(cached["fields"], record.config)
+        if shown is None:
+            try:
+                config = self.flavor(record.flavor).validate_config(record.config)
+                shown = config.model_dump(mode="json", exclude_none=True)
+            except CargoholdError as exc:
+                shown = {key: "(hidden: flavor unavailable)" for key in record.config}
+                shown["error"] = str(exc)
         return {
             "name": record.name,
             "id": record.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import types
 import typing
 from typing import Any
@@ -121,3 +122,59 @@ def describe_flavor(host: PluginHost, entry: RegisteredFlavor) -> dict[str, Any]
         "docs_url": flavor.docs_url,
         "config": config_fields(flavor.config_class),
     }
+
+
+def _json_stable(value: Any) -> bool:
+    """Whether ``value`` survives a JSON round trip unchanged (tuples, sets, objects do not)."""
+    try:
+        return bool(json.loads(json.dumps(value)) == value)
+    except (TypeError, ValueError):
+        return False
+
+
+def shown_fields(config_class: Any) -> list[dict[str, Any]]:
+    """What ``flavor_catalog.shown_config`` needs to show a stored config like the class does.
+
+    A default that is computed (a factory, a validator) or not plain JSON is marked
+    ``computed``: a config that leaves it unset is then shown through the class itself.
+    """
+    from pydantic_core import PydanticUndefined
+
+    fields = []
+    for name, info in config_class.model_fields.items():
+        default = None if info.is_required() else info.default
+        computed = (
+            info.default is PydanticUndefined or info.validate_default or not _json_stable(default)
+        )
+        fields.append(
+            {
+                "name": name,
+                "required": info.is_required(),
+                "computed": bool(computed),
+                "default": None if computed else default,
+                "secret": is_secret_annotation(info.annotation),
+            }
+        )
+    return fields
+
+
+def build_flavor_catalog(host: PluginHost) -> tuple[dict[str, Any], set[str]]:
+    """Every plugin flavor's list row, description and shown fields, and the top-level
+    packages they were built from (for ``flavor_catalog``'s fingerprint)."""
+    packages = {"cargohold", *(name.partition(".")[0] for name in host.module_names)}
+    catalog: dict[str, Any] = {}
+    for entry in host.flavors.entries.values():
+        flavor = entry.flavor
+        config_class = flavor.config_class
+        packages.update(
+            module.partition(".")[0]
+            for module in (type(flavor).__module__, config_class.__module__)
+        )
+        description = describe_flavor(host, entry)
+        catalog[f"{flavor.type.value}:{flavor.name}"] = {
+            "row": flavor_row(host, entry),
+            # None: not plain JSON, so describing it goes through the class each time.
+            "description": description if _json_stable(description) else None,
+            "fields": shown_fields(config_class),
+        }
+    return catalog, packages

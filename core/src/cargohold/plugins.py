@@ -356,6 +356,13 @@ class PluginHost:
     # -- read-only views --------------------------------------------------------
 
     @property
+    def module_names(self) -> list[str]:
+        """Names of the plugin modules that were imported, broken plugins' included."""
+        self._collect()
+        names = (getattr(p.module, "__name__", None) for p in self._plugins.values())
+        return [name for name in names if isinstance(name, str)]
+
+    @property
     def plugins(self) -> list[PluginRecord]:
         collected = self._collect()
         records = []
