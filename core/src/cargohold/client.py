@@ -128,9 +128,16 @@ class Client:
                 return self._load_custom_flavor(record)
         known = [e.flavor.name for e in self.plugins.flavors.list(component_type)]
         known += [r.name for r in self.registry.flavors(component_type.value)]
+        broken = [p.name for p in self.plugins.plugins if p.status.value == "broken"]
+        hint = "`cargohold artifact-store flavor list` shows them all"
+        if broken:
+            hint += (
+                f"; plugins that failed to load: {', '.join(sorted(broken))}"
+                " (`cargohold plugins list` says why)"
+            )
         raise FlavorNotFoundError(
             f"unknown {component_type} flavor {name!r}; available: {', '.join(sorted(known))} "
-            "(`cargohold artifact-store flavor list` shows them all)"
+            f"({hint})"
         )
 
     def _load_custom_flavor(self, record: FlavorRecord) -> Flavor:
@@ -366,6 +373,7 @@ class Client:
 
     def verify_artifact_store(self, name: str) -> VerifyReport:
         """Resolve credentials, then write, read, list and delete a probe object."""
+        self.artifact_store_record(name)  # an unknown name is an error, not a failed step
         report = VerifyReport(store=name)
         names = ("resolve credentials", "write", "read", "list", "delete")
         report.steps = [VerifyStep(step) for step in names]

@@ -83,9 +83,11 @@ class Flavor(ABC):
             config: BaseModel = self.config_class.model_validate(dict(values))
             return config
         except ValidationError as exc:
+            command = f"cargohold {self.type.value.replace('_', '-')} flavor describe {self.name}"
             raise ConfigValidationError(
                 f"invalid config for {self.type} flavor {self.name!r}: "
                 + describe_validation_error(exc, self.config_class)
+                + f" (`{command}` lists its fields)"
             ) from None
 
     def load_implementation(self) -> builtins.type[Any]:

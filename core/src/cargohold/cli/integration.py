@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from cargohold.cli.options import confirm, yes_option
-from cargohold.cli.output import emit, output_option
+from cargohold.cli.output import emit, output_option, write_file
 
 COLUMNS = ["name", "installed", "version", "flavors", "requirements", "distribution"]
 
@@ -118,8 +118,7 @@ def export_requirements(names: tuple[str, ...], output_file: str | None, lock: b
     if output_file is None:
         click.echo(text, nl=False)
         return
-    with open(output_file, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_file(output_file, text)
     click.echo(f"Wrote {output_file}.", err=True)
 
 

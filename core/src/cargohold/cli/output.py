@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -56,3 +57,17 @@ def emit(data: Any, output: str, columns: Sequence[str] | None = None) -> None:
         width = max(len(str(k)) for k in data)
         for key, value in data.items():
             click.echo(f"{str(key).upper().ljust(width)}  {_cell(value)}")
+
+
+def write_file(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file the user named; a failure is a one-line error, not a traceback."""
+    from cargohold.errors import CargoholdError
+
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise CargoholdError(
+            f"cannot write {os.fspath(path)}: {exc.strerror or exc}; "
+            "check that its folder exists and that you may write there"
+        ) from None

@@ -9,7 +9,7 @@ import click
 
 from cargohold.cli.artifact_store import _client
 from cargohold.cli.options import confirm, yes_option
-from cargohold.cli.output import emit, output_option
+from cargohold.cli.output import emit, output_option, write_file
 
 
 @click.group("stack")
@@ -102,7 +102,7 @@ def export(name: str, file: Path) -> None:
     import yaml
 
     data, omitted = _client().export_stack(name)
-    file.write_text(yaml.safe_dump(data, sort_keys=False))
+    write_file(file, yaml.safe_dump(data, sort_keys=False))
     if omitted:
         click.echo(
             f"Left out secret fields {', '.join(omitted)}: keep them in a secret and "
@@ -124,9 +124,14 @@ def import_(file: Path, name: str | None) -> None:
     try:
         data = yaml.safe_load(file.read_text())
     except OSError as exc:
-        raise CargoholdError(f"cannot read {file}: {exc.strerror}") from None
+        raise CargoholdError(
+            f"cannot read {file}: {exc.strerror}; give a file written by `cargohold stack export`"
+        ) from None
     except yaml.YAMLError as exc:
         problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise CargoholdError(f"{file} is not valid YAML: {problem}") from None
+        raise CargoholdError(
+            f"{file} is not valid YAML: {problem}; fix it, or export the stack again with "
+            "`cargohold stack export`"
+        ) from None
     record = _client().import_stack(data, name)
     click.echo(f"Imported stack {record.name!r}.")
