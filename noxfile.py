@@ -63,5 +63,6 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run the benchmarks and rewrite bench/RESULTS.md."""
-    install_project(session)
+    # The data benchmarks start the S3 tests' moto server and reuse their helpers.
+    install_project(session, *TEST_REQUIREMENTS)
     session.run("python", "bench/run.py", *session.posargs)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution, entry_points
 from pathlib import Path
 
+from stats import quartiles
 from zenml_reference import ReferenceCLI
 
 ENTRY_POINT_GROUP = "cargohold"
@@ -125,10 +126,7 @@ class Timing:
 
     @property
     def quartiles(self) -> tuple[float, float]:
-        if len(self.samples_ms) < 2:
-            return self.median, self.median
-        q1, _, q3 = statistics.quantiles(self.samples_ms, n=4, method="inclusive")
-        return q1, q3
+        return quartiles(self.samples_ms)
 
 
 @dataclass(frozen=True)
