@@ -333,6 +333,18 @@ class FsspecArtifactStore(BaseArtifactStore):
         tree = _tree(base, found)
         yield from _walk_tree(tree, base, topdown, lambda p: self._user_path(p, top))
 
+    # -- batch helpers ------------------------------------------------------------
+
+    def file_sizes(self, top: PathType) -> dict[str, int]:
+        """Size of every file under ``top``, keyed by path, from one recursive listing."""
+        resolved = self.resolve(top)
+        found = self.filesystem.find(resolved, detail=True)
+        return {
+            self._user_path(str(name), resolved): int(info.get("size") or 0)
+            for name, info in found.items()
+            if info.get("type") != "directory"
+        }
+
     # -- helpers ----------------------------------------------------------------
 
     def _require_file(self, path: str) -> None:
