@@ -177,7 +177,7 @@ def test_an_object_with_no_materializer_is_an_error_naming_its_type() -> None:
 def test_pickle_only_when_asked_for_on_save_and_on_load() -> None:
     saved = cargohold.save_artifact((1, {2, 3}), "pair", allow_pickle=True)
     assert saved.type == "builtins.tuple"
-    with pytest.raises(CargoholdError, match="is pickled.*allow_pickle=True"):
+    with pytest.raises(CargoholdError, match=r"is pickled.*allow_pickle=True"):
         cargohold.load_artifact("pair")
     assert cargohold.load_artifact("pair", allow_pickle=True) == (1, {2, 3})
 
@@ -227,7 +227,7 @@ def test_a_store_holding_artifacts_cannot_be_deleted() -> None:
     client = Client()
     client.register_artifact_store("spare", "local", {"path": str(client.config_dir / "spare")})
     client.artifacts.save("kept", "note", store="spare")
-    with pytest.raises(CargoholdError, match="holds 1 artifact version.*artifact-store copy"):
+    with pytest.raises(CargoholdError, match=r"holds 1 artifact version.*artifact-store copy"):
         client.delete_artifact_store("spare")
 
 
