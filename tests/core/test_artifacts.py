@@ -241,3 +241,20 @@ def test_saving_json_values_imports_no_optional_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_registered_class_that_is_no_materializer_breaks_its_plugin() -> None:
+    class NotAMaterializer:
+        def save(self) -> None: ...
+
+    host = PluginHost().load()
+    plugin = SimpleNamespace(
+        cargohold_materializers=hookimpl(lambda register: register(NotAMaterializer))
+    )
+    name = host.register(plugin, name="half")
+    try:
+        (record,) = [p for p in host.plugins if p.name == "half"]
+        assert record.status == "broken"
+        assert "has no handles, load; subclass cargohold.Materializer" in (record.reason or "")
+    finally:
+        host.unregister(name)

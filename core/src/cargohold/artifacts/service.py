@@ -247,7 +247,10 @@ class Artifacts:
         src_record = self._client.artifact_store_record(source)
         dst_record = self._client.artifact_store_record(destination)
         if src_record.id == dst_record.id:
-            raise CargoholdError(f"source and destination are the same store ({source!r})")
+            raise CargoholdError(
+                f"source and destination are the same store ({source!r}); name two different "
+                "stores: `cargohold artifact-store list` shows them"
+            )
         chosen = records.versions(self._registry.db.read(), store_id=src_record.id)
         for name in names:
             if not any(v.name == name for v in chosen):
