@@ -122,8 +122,13 @@ class Database:
                 "CARGOHOLD_CONFIG_DIR to a directory you can write to"
             ) from None
         try:
+            # Each connection is used by the thread that opened it; check_same_thread is
+            # off only so that the exit handler, on the main thread, may close it.
             connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+                self.path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,
             )
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
