@@ -102,3 +102,16 @@ def test_copy_refuses_bad_arguments(two_stores: Client) -> None:
     assert "has no version in store 'spare'" in run(
         "artifact-store", "copy", "spare", "default", "--artifacts", "blob", ok=False
     )
+
+
+def test_the_progress_line_shows_files_and_bytes(capsys: pytest.CaptureFixture[str]) -> None:
+    from cargohold.cli.progress import ProgressLine
+
+    line = ProgressLine("copying", interval=0.0)
+    line._enabled = True  # as on a terminal
+    for done in range(5):
+        line(done, 4, done * (3 << 20), 12 << 20)
+    line.close()
+    shown = capsys.readouterr().err
+    assert shown.endswith("4/4 files, 12.0/12.0 MiB\n")
+    assert "\rcopying [######                  ] 1/4 files, 3.0/12.0 MiB" in shown
