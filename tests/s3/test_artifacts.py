@@ -113,3 +113,15 @@ def test_copy_to_s3_killed_halfway_then_rerun_copies_only_what_is_missing(
     assert noop.returncode == 0, noop.stderr
     assert "Copied 0 artifact version(s)" in noop.stdout
     assert objects_under(admin, bucket, "team/artifacts/") == copied
+
+
+def test_copy_from_s3_to_the_local_store(moto: RunningServer, bucket: str) -> None:
+    client = Client()
+    register_s3(client, "remote", moto, f"s3://{bucket}/team")
+    client.artifacts.save({"rows": [1, 2, 3]}, "table", store="remote")
+    client.artifacts.save(b"\x00" * 100_000, "blob", store="remote")
+    report = client.artifacts.copy("remote", "default", workers=2)
+    assert (report.versions, report.copied, report.skipped) == (2, 3, 0)
+    assert {v.store for v in client.artifacts.versions()} == {"default"}
+    assert cargohold.load_artifact("table") == {"rows": [1, 2, 3]}
+    assert Path(client.artifacts.get("blob").uri, "data.bin").read_bytes() == b"\x00" * 100_000

@@ -42,7 +42,12 @@ def list_artifacts(name: str | None, output: str) -> None:
 @output_option
 def describe(ref: str, output: str) -> None:
     """Show one version (default: the latest): where it is, checksum, files, metadata."""
-    emit(_artifacts().get(*_ref(ref)).details(), output)
+    details = _artifacts().get(*_ref(ref)).details()
+    if output == "table":
+        import json
+
+        details["metadata"] = json.dumps(details["metadata"], sort_keys=True)
+    emit(details, output)
 
 
 @artifact.command("delete")
