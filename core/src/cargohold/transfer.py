@@ -92,12 +92,15 @@ class _Tally:
 def _sha256_of(store: BaseArtifactStore, path: str, size: int) -> str:
     from cargohold.stores.fsspec import FsspecArtifactStore
 
-    if 0 < size <= CHUNK_SIZE and isinstance(store, FsspecArtifactStore):
-        # One request instead of two (open() asks for the size first): on object
-        # stores, requests and not bytes are what small files cost.
-        return hashlib.sha256(store.read_bytes(path)).hexdigest()
-    with store.open(path, "rb") as handle:
-        return stream_copy(handle)[1]
+    if size == 0 or not isinstance(store, FsspecArtifactStore):
+        with store.open(path, "rb") as handle:
+            return stream_copy(handle)[1]
+    # Ranged reads of one chunk each: a small file costs one request (open() asks for
+    # the size first), and a large one no more memory than a chunk (open() reads ahead).
+    digest = hashlib.sha256()
+    for start in range(0, size, CHUNK_SIZE):
+        digest.update(store.read_bytes(path, start, min(start + CHUNK_SIZE, size)))
+    return digest.hexdigest()
 
 
 def _copy_one(plan: CopyPlan, item: FileCopy, present: dict[str, int], tally: _Tally) -> bool:

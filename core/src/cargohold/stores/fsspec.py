@@ -345,12 +345,13 @@ class FsspecArtifactStore(BaseArtifactStore):
             if info.get("type") != "directory"
         }
 
-    def read_bytes(self, path: PathType) -> bytes:
-        """A whole (non-empty) file in one request: no metadata request first."""
+    def read_bytes(self, path: PathType, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes ``start`` to ``end`` (default: the end) of a non-empty file, in one
+        request and without read-ahead buffers: no metadata request first."""
         try:
             # An explicit range start keeps s3fs from asking for the size first (it
             # would, to split large reads); an empty object has no byte 0 to start at.
-            return bytes(self.filesystem.cat_file(self.resolve(path), start=0))
+            return bytes(self.filesystem.cat_file(self.resolve(path), start=start, end=end))
         except Exception as exc:
             translated = self.translated(exc)
             if translated is exc:
