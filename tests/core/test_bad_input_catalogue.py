@@ -126,6 +126,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         ),
         ("artifact-store", "register", "nolib", "-f", "ghost", "--path=ghost://b/x"),
         ("stack", "export", "dev", str(root / "dev.yaml")),
+        ("quickstart",),
     ]
     for args in setup:
         done = run_cli(site, config, *args)
@@ -182,6 +183,8 @@ UNKNOWN_FLAVOR = ("unknown artifact_store flavor 'hdfs'", "`cargohold artifact-s
 BAD_NAME = ("invalid artifact store name", "use 1-64 letters")
 CONFIRM = ("Refusing without confirmation", "pass --yes")
 LISTS_FIELDS = ("lists its fields",)
+NO_ARTIFACT = ("no artifact named 'ghost'", "`cargohold artifact list` shows the artifacts")
+BAD_REF = ("invalid artifact reference", "NAME:VERSION with a version number")
 
 CASES: dict[str, Case] = {
     # -- artifact-store register -------------------------------------------------
@@ -401,6 +404,49 @@ CASES: dict[str, Case] = {
     ),
     "unknown option": Case(
         ("artifact-store", "list", "--colour"), ("No such option '--colour'", "--help"), exit_code=2
+    ),
+    # -- artifact ---------------------------------------------------------------------
+    "artifact describe: unknown artifact": Case(("artifact", "describe", "ghost"), NO_ARTIFACT),
+    "artifact describe: version not a number": Case(
+        ("artifact", "describe", "quickstart-model:two"), BAD_REF
+    ),
+    "artifact describe: no name": Case(("artifact", "describe", ":3"), BAD_REF),
+    "artifact describe: unknown version": Case(
+        ("artifact", "describe", "quickstart-model:9"),
+        ("artifact 'quickstart-model' has no version 9", "artifact list --name quickstart-model"),
+    ),
+    "artifact list: unknown name": Case(("artifact", "list", "--name", "ghost"), NO_ARTIFACT),
+    "artifact delete: without confirmation": Case(
+        ("artifact", "delete", "quickstart-model"), CONFIRM
+    ),
+    "artifact delete: unknown artifact": Case(("artifact", "delete", "ghost", "-y"), NO_ARTIFACT),
+    "artifact delete: bad reference": Case(("artifact", "delete", "a:b:c", "-y"), BAD_REF),
+    "artifact visualize: folder not writable": Case(
+        ("artifact", "visualize", "quickstart-model", "--dir", "/sys/cargohold-previews"),
+        ("cannot write visualizations to /sys/cargohold-previews", "choose a folder"),
+    ),
+    # -- artifact-store copy --------------------------------------------------------
+    "copy: unknown source": Case(("artifact-store", "copy", "ghost", "spare"), NO_STORE),
+    "copy: unknown destination": Case(("artifact-store", "copy", "default", "ghost"), NO_STORE),
+    "copy: same store twice": Case(
+        ("artifact-store", "copy", "default", "default"),
+        ("source and destination are the same store", "name two different stores"),
+    ),
+    "copy: unknown artifact": Case(
+        ("artifact-store", "copy", "default", "spare", "--artifacts", "ghost"), NO_ARTIFACT
+    ),
+    "copy: artifact not in the source": Case(
+        ("artifact-store", "copy", "spare", "default", "--artifacts", "quickstart-model"),
+        ("has no version in store 'spare'", "artifact list --name quickstart-model"),
+    ),
+    "copy: no workers": Case(
+        ("artifact-store", "copy", "default", "spare", "--workers", "0"),
+        ("Invalid value for '--workers'", "--help"),
+        exit_code=2,
+    ),
+    "copy: unreachable destination": Case(
+        ("artifact-store", "copy", "default", "unreachable"),
+        ("cannot connect to the endpoint http://127.0.0.1:9", "check client_kwargs.endpoint_url"),
     ),
     "init: directory missing": Case(
         ("init", "no/such/dir"), ("does not exist", "--help"), exit_code=2

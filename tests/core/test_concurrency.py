@@ -86,3 +86,39 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(actual) == 8 * (50 - 17), "each worker keeps the 33 components it did not delete"
     stacks = connection.execute("SELECT name FROM stacks").fetchall()
     assert stacks == [("default",)], "the default stack is created exactly once"
+
+
+TRY_LOCK = textwrap.dedent(
+    """
+    import fcntl, sys
+    with open(sys.argv[1], "r+b") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 1 << 20)
+            print("free")
+        except OSError:
+            print("held")
+    """
+)
+
+
+def test_opening_a_connection_keeps_the_locks_this_process_holds(tmp_path: Path) -> None:
+    """Closing any descriptor of a file drops every POSIX lock the process holds on
+    it, SQLite's included: a thread opening its connection must not open and close
+    the database file itself."""
+    import fcntl
+    import threading
+
+    from cargohold.registry.db import Database
+
+    path = tmp_path / "state.db"
+    Database(path).read()  # the file exists from here on
+    with path.open("r+b") as held:
+        # A byte away from the ones SQLite locks, so the check sees only this lock.
+        fcntl.lockf(held, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 1 << 20)
+        opener = threading.Thread(target=lambda: Database(path).read())
+        opener.start()
+        opener.join()
+        probe = subprocess.run(
+            [sys.executable, "-c", TRY_LOCK, str(path)], capture_output=True, text=True
+        )
+    assert probe.stdout.strip() == "held", probe.stdout + probe.stderr

@@ -11,6 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cargohold import fileio
+    from cargohold.artifacts import (
+        ArtifactVersion,
+        Materializer,
+        delete_artifact,
+        list_artifacts,
+        load_artifact,
+        save_artifact,
+    )
     from cargohold.client import Client
     from cargohold.errors import (
         CargoholdError,
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
     from cargohold.stores.fsspec import FsspecArtifactStore
 
 __all__ = [
+    "ArtifactVersion",
     "BaseArtifactStore",
     "BaseArtifactStoreConfig",
     "BaseArtifactStoreFlavor",
@@ -37,17 +46,28 @@ __all__ = [
     "Flavor",
     "FsspecArtifactStore",
     "Integration",
+    "Materializer",
     "MissingDependencyError",
     "PathOutsideStoreError",
     "PluginHost",
     "StackComponentType",
     "__version__",
+    "delete_artifact",
     "fileio",
     "hookimpl",
+    "list_artifacts",
+    "load_artifact",
     "load_plugins",
+    "save_artifact",
 ]
 
 _LOCATIONS = {
+    "ArtifactVersion": "cargohold.artifacts",
+    "Materializer": "cargohold.artifacts",
+    "delete_artifact": "cargohold.artifacts",
+    "list_artifacts": "cargohold.artifacts",
+    "load_artifact": "cargohold.artifacts",
+    "save_artifact": "cargohold.artifacts",
     "BaseArtifactStore": "cargohold.stores.base",
     "BaseArtifactStoreConfig": "cargohold.stores.base",
     "BaseArtifactStoreFlavor": "cargohold.stores.base",

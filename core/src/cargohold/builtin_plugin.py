@@ -14,3 +14,12 @@ def cargohold_flavors(register: Callable[[type[Any]], None]) -> None:
 
     register(LocalArtifactStoreFlavor)
     register(MemoryArtifactStoreFlavor)
+
+
+@hookimpl
+def cargohold_materializers(register: Callable[[type[Any]], None]) -> None:
+    from cargohold.artifacts.materializers import BUILTIN_MATERIALIZERS
+    from cargohold.artifacts.optional import OPTIONAL_MATERIALIZERS
+
+    for materializer in (*BUILTIN_MATERIALIZERS, *OPTIONAL_MATERIALIZERS):
+        register(materializer)

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from cargohold.errors import CargoholdError, FlavorNotFoundError
 from cargohold.flavors import Flavor, StackComponentType
+from cargohold.registry import artifacts as artifact_records
 from cargohold.registry.records import ComponentRecord, FlavorRecord, StackRecord
 from cargohold.registry.store import ACTIVE_STACK, NotFoundError, Registry
 
 if TYPE_CHECKING:
     import sqlite3
 
+    from cargohold.artifacts.service import Artifacts
     from cargohold.installer import InstallPlan, UninstallPlan
     from cargohold.integrations import Integration, IntegrationStatus
     from cargohold.plugins import PluginHost
@@ -76,6 +78,13 @@ class Client:
         self._explicit_plugins = plugins is not None
         self.registry = Registry(self.config_dir, defaults=self._create_defaults)
         self._stores: dict[tuple[str, str], BaseArtifactStore] = {}
+
+    @property
+    def artifacts(self) -> Artifacts:
+        """Save, load, list, delete and copy artifacts (see ``cargohold.artifacts``)."""
+        from cargohold.artifacts.service import Artifacts
+
+        return Artifacts(self)
 
     @property
     def plugins(self) -> PluginHost:
@@ -350,6 +359,12 @@ class Client:
                     f"artifact store {name!r} is used by stack {', '.join(stacks)}; point the "
                     f"stack at another store (`cargohold stack update {stacks[0]} -a OTHER`) "
                     "or delete the stack first"
+                )
+            held = artifact_records.count_in_store(connection, record.id)
+            if held:
+                raise CargoholdError(
+                    f"artifact store {name!r} holds {held} artifact version(s); move them with "
+                    f"`cargohold artifact-store copy {name} OTHER` or delete them first"
                 )
             self.registry.delete_component(connection, record.id)
 

@@ -122,6 +122,14 @@ def _named_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
 def _materializer_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
     if not isinstance(obj, type):
         raise PluginError(f"registered {obj!r}, which is not a class")
+    missing = [
+        name for name in ("handles", "save", "load") if not callable(getattr(obj, name, None))
+    ]
+    if missing:
+        raise PluginError(
+            f"registered {obj.__qualname__}, which has no {', '.join(missing)}; "
+            "subclass cargohold.Materializer"
+        )
     qualified = f"{obj.__module__}.{obj.__qualname__}"
     return qualified, obj, f"materializer {qualified!r}"
 

@@ -19,6 +19,10 @@ DEBUG_ENV = "CARGOHOLD_DEBUG"
 # nothing else. The help text here is what `cargohold --help` lists; a test checks it
 # against each group's docstring.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "artifact": (
+        "cargohold.cli.artifact:artifact",
+        "Artifacts: versioned objects that pipelines saved to a store.",
+    ),
     "artifact-store": (
         "cargohold.cli.artifact_store:artifact_store",
         "Register, inspect and verify artifact stores, and their flavors.",
@@ -32,6 +36,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Integrations: installable distributions that bring flavors (s3, gcp, azure, ...).",
     ),
     "plugins": ("cargohold.cli.plugins:plugins", "Inspect installed plugins."),
+    "quickstart": (
+        "cargohold.cli.quickstart:quickstart",
+        "Run a small pipeline that saves its artifacts to the active stack's store.",
+    ),
     "stack": ("cargohold.cli.stack:stack", "Stacks: which artifact store pipelines write to."),
 }
 

@@ -180,3 +180,39 @@ def delete_flavor(name: str, yes: bool) -> None:
     confirm(f"Delete flavor {name!r}?", yes)
     _client().delete_flavor(name)
     click.echo(f"Deleted flavor {name!r}.")
+
+
+@artifact_store.command("copy")
+@click.argument("source")
+@click.argument("destination")
+@click.option(
+    "--artifacts",
+    "names",
+    multiple=True,
+    metavar="NAME",
+    help="Copy only this artifact (repeatable; default: every artifact in SOURCE).",
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=8, show_default=True, help="Files at once."
+)
+def copy(source: str, destination: str, names: tuple[str, ...], workers: int) -> None:
+    """Copy artifacts from SOURCE to DESTINATION, verify them, and point their records there.
+
+    Files are checksummed after the copy; a rerun skips identical files. SOURCE is
+    only read: delete its data yourself once you no longer need it.
+    """
+    from cargohold.cli.progress import ProgressLine
+
+    progress = ProgressLine("copying")
+    try:
+        report = _client().artifacts.copy(
+            source, destination, names, workers=workers, progress=progress
+        )
+    finally:
+        progress.close()
+    click.echo(
+        f"Copied {report.versions} artifact version(s) from {source!r} to {destination!r}: "
+        f"{report.copied} file(s) copied ({report.bytes_copied:,} bytes), "
+        f"{report.skipped} already there, all {report.files} verified, "
+        f"in {report.seconds:.1f} s."
+    )

@@ -61,6 +61,35 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # Artifacts: a name, and its immutable versions. Version numbers come from
+    # next_version, bumped in the write transaction that hands one out, so two
+    # processes never get the same number and a deleted version's number is never
+    # given again.
+    """
+    CREATE TABLE artifacts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        next_version INTEGER NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE artifact_versions (
+        id TEXT PRIMARY KEY,
+        artifact_id TEXT NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        store_id TEXT NOT NULL REFERENCES components (id) ON DELETE RESTRICT,
+        uri TEXT NOT NULL,
+        type TEXT NOT NULL,
+        materializer TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        checksum TEXT NOT NULL,
+        files TEXT NOT NULL,
+        visualizations TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (artifact_id, version)
+    );
+    CREATE INDEX artifact_versions_store ON artifact_versions (store_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -81,16 +110,25 @@ class Database:
     def _open(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # Create the file ourselves so that it is 0600 from its first byte.
-            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+            # Create the file ourselves so that it is 0600 from its first byte. O_EXCL:
+            # closing any descriptor of a file drops every POSIX lock this process
+            # holds on it, so an existing database (which another thread's
+            # connection may have locked) is never opened here.
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
         except OSError as exc:
             raise DatabaseError(
                 f"cannot create the state database {self.path}: {exc.strerror}; set "
                 "CARGOHOLD_CONFIG_DIR to a directory you can write to"
             ) from None
         try:
+            # Each connection is used by the thread that opened it; check_same_thread is
+            # off only so that the exit handler, on the main thread, may close it.
             connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+                self.path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,
             )
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")

@@ -333,6 +333,31 @@ class FsspecArtifactStore(BaseArtifactStore):
         tree = _tree(base, found)
         yield from _walk_tree(tree, base, topdown, lambda p: self._user_path(p, top))
 
+    # -- batch helpers ------------------------------------------------------------
+
+    def file_sizes(self, top: PathType) -> dict[str, int]:
+        """Size of every file under ``top``, keyed by path, from one recursive listing."""
+        resolved = self.resolve(top)
+        found = self.filesystem.find(resolved, detail=True)
+        return {
+            self._user_path(str(name), resolved): int(info.get("size") or 0)
+            for name, info in found.items()
+            if info.get("type") != "directory"
+        }
+
+    def read_bytes(self, path: PathType, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes ``start`` to ``end`` (default: the end) of a non-empty file, in one
+        request and without read-ahead buffers: no metadata request first."""
+        try:
+            # An explicit range start keeps s3fs from asking for the size first (it
+            # would, to split large reads); an empty object has no byte 0 to start at.
+            return bytes(self.filesystem.cat_file(self.resolve(path), start=start, end=end))
+        except Exception as exc:
+            translated = self.translated(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+
     # -- helpers ----------------------------------------------------------------
 
     def _require_file(self, path: str) -> None:
