@@ -238,6 +238,15 @@ def s3_data_benchmark(options: Options) -> Outcome:
         " this benchmark; the store and the comparison run against the same server, one"
         f" after the other in each round, after 1 untimed round; {options.data_runs} timed"
         " rounds.",
+        f"P4: {data_s3.SMALL_FILES:,} files of {data_s3.SMALL_FILE_BYTES // 1024} KiB saved as"
+        " one folder artifact in the local store, then copied with `Client().artifacts.copy`"
+        " (the engine of `artifact-store copy`: 8 workers, every file read back and its"
+        " sha256 checked). Beside it, in the same round: a loop that streams each file"
+        " through the two stores' `open` one after the other, and s3fs's batch"
+        " `put(recursive=True)` of the folder (no verification).",
+        f"P7: a {data_s3.HUGE_FILE_BYTES // data_s3.MiB} MiB artifact copied local -> S3 in a"
+        " child process; the figure is its peak RSS (`ru_maxrss`) minus its RSS just before"
+        " the copy, with cargohold, s3fs and the S3 client already loaded.",
         f"P5: {data_s3.LARGE_OBJECT_BYTES // data_s3.MiB} MiB written in"
         f" {data_s3.CHUNK_BYTES // data_s3.MiB} MiB chunks through `store.open(path, 'wb')`,"
         " then read back in the same chunks; the comparison is a plain `s3fs.S3FileSystem`"
