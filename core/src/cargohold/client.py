@@ -24,9 +24,11 @@ from cargohold.registry.store import ACTIVE_STACK, NotFoundError, Registry
 if TYPE_CHECKING:
     import sqlite3
 
+    from cargohold.connectors import Connectors
     from cargohold.installer import InstallPlan, UninstallPlan
     from cargohold.integrations import Integration, IntegrationStatus
     from cargohold.plugins import PluginHost
+    from cargohold.secrets import Secrets
     from cargohold.stores.base import BaseArtifactStore
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
@@ -75,7 +77,9 @@ class Client:
         self._plugins = plugins
         self._explicit_plugins = plugins is not None
         self.registry = Registry(self.config_dir, defaults=self._create_defaults)
-        self._stores: dict[tuple[str, str], BaseArtifactStore] = {}
+        self._stores: dict[tuple[str, str, str], BaseArtifactStore] = {}
+        self._secrets: Secrets | None = None
+        self._connectors: Connectors | None = None
 
     @property
     def plugins(self) -> PluginHost:
@@ -84,6 +88,24 @@ class Client:
 
             self._plugins = load_plugins()
         return self._plugins
+
+    @property
+    def secrets(self) -> Secrets:
+        """Secrets: create, get, list, describe, update, rename, delete."""
+        if self._secrets is None:
+            from cargohold.secrets import Secrets
+
+            self._secrets = Secrets(self)
+        return self._secrets
+
+    @property
+    def connectors(self) -> Connectors:
+        """Service connectors: ``register``, ``verify``, ``list_resources``, ``connect``, ..."""
+        if self._connectors is None:
+            from cargohold.connectors import Connectors
+
+            self._connectors = Connectors(self)
+        return self._connectors
 
     def _catalog_entry(
         self, component_type: StackComponentType, name: str
@@ -255,21 +277,24 @@ class Client:
 
     # -- artifact stores ----------------------------------------------------------------
 
-    def _validated(self, flavor_name: str, values: Mapping[str, Any]) -> tuple[Flavor, Any]:
-        flavor = self.flavor(flavor_name)
-        return flavor, flavor.validate_config(values)
-
     def register_artifact_store(
         self, name: str, flavor: str, config: Mapping[str, Any]
     ) -> ComponentRecord:
-        from cargohold.configs import stored_form
+        """Validate offline and record. Warns about secrets given in plain text and
+        about referenced secrets that do not exist yet."""
+        from cargohold.errors import warn
+        from cargohold.store_config import check_store_values
 
         check_name("artifact store", name)
-        flavor_object, validated = self._validated(flavor, config)
+        flavor_object = self.flavor(flavor)
+        _, stored, warnings = check_store_values(
+            self, flavor_object, config, f"artifact store {name!r}"
+        )
         with self.registry.db.write() as connection:
             self.registry.add_component(
-                connection, ARTIFACT_STORE.value, name, flavor_object.name, stored_form(validated)
+                connection, ARTIFACT_STORE.value, name, flavor_object.name, stored
             )
+        warn(warnings)
         return self.registry.component(ARTIFACT_STORE.value, name)
 
     def artifact_store_record(self, name: str) -> ComponentRecord:
@@ -297,41 +322,50 @@ class Client:
 
     def describe_artifact_store(self, name: str) -> dict[str, Any]:
         """The record with secret fields masked, and the stacks that use it."""
+        from cargohold.secrets import has_reference
+        from cargohold.store_config import with_references
+
         record = self.artifact_store_record(name)
+        # A reference is shown as written; the rest is shown through the flavor.
+        plain = {key: value for key, value in record.config.items() if not has_reference(value)}
         cached = self._catalog_entry(ARTIFACT_STORE, record.flavor)
         shown = None
         if cached is not None:
             from cargohold.flavor_catalog import shown_config
 
-            shown = shown_config(cached["fields"], record.config)
+            shown = shown_config(cached["fields"], plain)
         if shown is None:
             try:
-                config = self.flavor(record.flavor).validate_config(record.config)
+                config = self.flavor(record.flavor).validate_config(plain)
                 shown = config.model_dump(mode="json", exclude_none=True)
             except CargoholdError as exc:
                 shown = {key: "(hidden: flavor unavailable)" for key in record.config}
                 shown["error"] = str(exc)
+        with_references(shown, record.config)
         return {
             "name": record.name,
             "id": record.id,
             "flavor": record.flavor,
             "config": shown,
             "stacks": self.stacks_using(record),
-            "connector": record.connector,
+            "connector": self.connectors.name_of(record.connector),
             "created": record.created,
             "updated": record.updated,
         }
 
     def update_artifact_store(self, name: str, changes: Mapping[str, Any]) -> ComponentRecord:
         """Merge ``changes`` into the stored config (``None`` unsets a field), validated."""
-        from cargohold.configs import stored_form
+        from cargohold.errors import warn
+        from cargohold.store_config import check_store_values
 
         record = self.artifact_store_record(name)
         merged = {**record.config, **changes}
         merged = {key: value for key, value in merged.items() if value is not None}
-        _, validated = self._validated(record.flavor, merged)
+        where = f"artifact store {name!r}"
+        _, stored, warnings = check_store_values(self, self.flavor(record.flavor), merged, where)
         with self.registry.db.write() as connection:
-            self.registry.update_component(connection, record.id, stored_form(validated))
+            self.registry.update_component(connection, record.id, stored)
+        warn(warnings)
         return self.artifact_store_record(name)
 
     def rename_artifact_store(self, old: str, new: str) -> ComponentRecord:
@@ -354,13 +388,19 @@ class Client:
             self.registry.delete_component(connection, record.id)
 
     def get_artifact_store(self, name: str | None = None) -> BaseArtifactStore:
-        """A ready store: the named one, or the active stack's. Nothing is contacted yet."""
+        """A ready store: the named one, or the active stack's. Nothing is contacted yet.
+
+        Its credentials are looked up now (connector, secrets), so a rotated secret
+        is used from the next call on."""
+        from cargohold.store_config import config_for_use, fingerprint
+
         record = self.artifact_store_record(name) if name else self._active_store_record()
-        key = (record.id, record.updated)
+        flavor = self.flavor(record.flavor)
+        config = config_for_use(self, record, flavor)
+        key = (record.id, record.updated, fingerprint(config))
         store = self._stores.get(key)
         if store is None:
-            flavor = self.flavor(record.flavor)
-            store = flavor.create_store(flavor.validate_config(record.config), name=record.name)  # type: ignore[attr-defined]
+            store = flavor.create_store(config, name=record.name)  # type: ignore[attr-defined]
             self._stores[key] = store
         return store
 

@@ -176,3 +176,9 @@ def _error_code(exc: BaseException) -> str:
     status = getattr(exc, "status_code", None)
     parts = [str(p) for p in (status, code) if p]
     return " ".join(parts) or type(exc).__name__
+
+
+def list_containers(store: AzureArtifactStore) -> list[str]:
+    """The account's containers these credentials can list: the ``azure`` connector's
+    resources."""
+    return [path.rstrip("/") for path in store.filesystem.ls("", refresh=True)]
