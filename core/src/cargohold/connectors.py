@@ -311,16 +311,14 @@ class Connectors:
             if target:
                 if not store.exists(store.path):
                     raise CargoholdError(
-                        f"service connector {name!r}: {target} does not exist, or these "
+                        f"{target} does not exist, or these "
                         "credentials cannot see it"
                     )
                 return [store.path]
             lister = import_object(self.type(record.type).implementation)
             names: builtins.list[str] = lister(store)
-        except CargoholdError:
-            raise
         except Exception as exc:
-            raise store.translated(exc) from None
+            raise _as_connector_error(name, store.translated(exc)) from None
         resource = self.type(record.type).resource_type(record.resource_type)
         return sorted(f"{resource.scheme}{n}" for n in names)
 
@@ -395,3 +393,13 @@ class Connectors:
 def _bucket(path: str, scheme: str) -> str:
     # The store's own scheme may be an alias of the resource's (abfs:// for az://).
     return path.split("://", 1)[-1].split("/", 1)[0]
+
+
+def _as_connector_error(name: str, exc: Exception) -> Exception:
+    """A store's one-line error, told about the connector rather than the probe store."""
+    if not isinstance(exc, CargoholdError):
+        return exc
+    message = str(exc)
+    for prefix in (f"artifact store {name!r}: ", f"store {name!r}: ", f"{name}: "):
+        message = message.removeprefix(prefix)
+    return CargoholdError(f"service connector {name!r}: {message}")
