@@ -322,25 +322,23 @@ class Client:
 
     def describe_artifact_store(self, name: str) -> dict[str, Any]:
         """The record with secret fields masked, and the stacks that use it."""
-        from cargohold.secrets import has_reference
         from cargohold.store_config import with_references
 
         record = self.artifact_store_record(name)
-        # A reference is shown as written; the rest is shown through the flavor.
-        plain = {key: value for key, value in record.config.items() if not has_reference(value)}
         cached = self._catalog_entry(ARTIFACT_STORE, record.flavor)
         shown = None
         if cached is not None:
             from cargohold.flavor_catalog import shown_config
 
-            shown = shown_config(cached["fields"], plain)
+            shown = shown_config(cached["fields"], record.config)
         if shown is None:
             try:
-                config = self.flavor(record.flavor).validate_config(plain)
+                config = self.flavor(record.flavor).validate_config(record.config)
                 shown = config.model_dump(mode="json", exclude_none=True)
             except CargoholdError as exc:
                 shown = {key: "(hidden: flavor unavailable)" for key in record.config}
                 shown["error"] = str(exc)
+        # A reference is not secret: shown as written, also in secret fields.
         with_references(shown, record.config)
         return {
             "name": record.name,

@@ -311,8 +311,7 @@ class Connectors:
             if target:
                 if not store.exists(store.path):
                     raise CargoholdError(
-                        f"{target} does not exist, or these "
-                        "credentials cannot see it"
+                        f"{target} does not exist, or these credentials cannot see it"
                     )
                 return [store.path]
             lister = import_object(self.type(record.type).implementation)

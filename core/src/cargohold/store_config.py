@@ -43,15 +43,16 @@ def validate_with_references(
 ) -> tuple[Model, list[str]]:
     """Validate ``values`` as they would be used, references resolved.
 
-    Where a referenced secret (or key) does not exist yet, the fields that refer to
-    it are left out of the check and a warning says so: registering may come first.
+    Where a referenced secret (or key) does not exist yet, the references are
+    checked as written (validators let a reference through where a URL is expected)
+    and a warning says so: registering may come first.
     """
     warnings: list[str] = []
     try:
         resolved = resolve(dict(values), client.secrets.lookup, where)
     except SecretNotFoundError as exc:
         warnings.append(f"{exc}; until then, using it fails")
-        resolved = {key: value for key, value in values.items() if not has_reference(value)}
+        resolved = dict(values)
     return validate(resolved), warnings
 
 
@@ -168,15 +169,13 @@ def fingerprint(config: Any) -> str:
 
 def shown_settings(model_class: type[BaseModel], stored: Mapping[str, Any]) -> dict[str, Any]:
     """Stored settings as ``describe`` shows them: secrets masked, references as written."""
-    plain = {key: value for key, value in stored.items() if not has_reference(value)}
     try:
-        shown: dict[str, Any] = model_class.model_validate(plain).model_dump(
+        shown: dict[str, Any] = model_class.model_validate(dict(stored)).model_dump(
             mode="json", exclude_none=True
         )
     except Exception:
-        shown = {key: "(hidden: does not validate)" for key in plain}
-    shown.update({key: value for key, value in stored.items() if has_reference(value)})
-    return {key: shown[key] for key in sorted(shown)}
+        shown = {key: "(hidden: does not validate)" for key in stored}
+    return with_references(shown, stored)
 
 
 def with_references(shown: dict[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:

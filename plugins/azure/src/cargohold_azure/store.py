@@ -181,4 +181,12 @@ def _error_code(exc: BaseException) -> str:
 def list_containers(store: AzureArtifactStore) -> list[str]:
     """The account's containers these credentials can list: the ``azure`` connector's
     resources."""
-    return [path.rstrip("/") for path in store.filesystem.ls("", refresh=True)]
+    from fsspec.asyn import sync
+
+    filesystem: Any = store.filesystem
+
+    async def names() -> list[str]:
+        return [c["name"] async for c in filesystem.service_client.list_containers()]
+
+    result: list[str] = sync(filesystem.loop, names)
+    return result
