@@ -52,7 +52,7 @@ def test_a_store_with_credentials_only_from_a_secret_sees_its_rotation(
     round_trip(client, "guarded")
 
     client.secrets.update("aws", {"aws_secret_access_key": "rotated-but-wrong"})
-    with pytest.raises(CargoholdError, match="credentials are wrong|rejected the credentials"):
+    with pytest.raises(CargoholdError, match=r"credentials are wrong|rejected the credentials"):
         client.get_artifact_store("guarded").exists("probe.txt")
     client.secrets.update("aws", {"aws_secret_access_key": auth_moto.secret})
     round_trip(Client(), "guarded")  # and a new process, so to speak, sees it too
