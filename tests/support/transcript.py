@@ -67,8 +67,9 @@ class Transcript:
                 logger.setLevel(level)
         self.commands.append(args)
         self.parts += [result.stdout, result.stderr]
-        if result.exc_info is not None and not isinstance(result.exception, SystemExit):
-            self.parts.append("".join(traceback.format_exception(*result.exc_info)))
+        error = result.exception
+        if error is not None and not isinstance(error, SystemExit):
+            self.parts.append("".join(traceback.format_exception(error)))
         succeeded = result.exit_code == 0
         assert succeeded == ok, f"{args}: exit {result.exit_code}\n{result.output}"
         return result

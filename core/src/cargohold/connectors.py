@@ -288,7 +288,9 @@ class Connectors:
         settings = resolve(record.config, self._client.secrets.lookup, where)
         model = _settings_model(method, settings, where)
         from cargohold.configs import clear_values
+        from cargohold.store_config import remember_secret_fields
 
+        remember_secret_fields(model)
         return kind, kind.store_fields(method.name, clear_values(model))
 
     def _store(self, record: ConnectorRecord, resource_id: str | None) -> BaseArtifactStore:

@@ -156,7 +156,23 @@ def config_for_use(client: Client, record: ComponentRecord, flavor: Flavor) -> A
         remember(*secret.values())
         values = _merge(values, authentication_fields(flavor, secret_name, secret))
     values = resolve(values, client.secrets.lookup, where)
-    return flavor.validate_config(values)
+    config = flavor.validate_config(values)
+    remember_secret_fields(config)
+    return config
+
+
+def remember_secret_fields(model: Any) -> None:
+    """Keep the values of ``model``'s secret fields out of logs and messages, whether
+    they came from a secret or were registered in plain text."""
+    from pydantic import SecretStr
+
+    remember(
+        *(
+            value.get_secret_value()
+            for value in (getattr(model, name) for name in type(model).model_fields)
+            if isinstance(value, SecretStr)
+        )
+    )
 
 
 def fingerprint(config: Any) -> str:
