@@ -382,7 +382,10 @@ class Connectors:
     def disconnect(self, store_name: str) -> ComponentRecord:
         store = self._client.artifact_store_record(store_name)
         if store.connector is None:
-            raise CargoholdError(f"artifact store {store_name!r} is not connected to a connector")
+            raise CargoholdError(
+                f"artifact store {store_name!r} is not connected to a service connector; "
+                f"connect it with `cargohold artifact-store connect {store_name} --connector NAME`"
+            )
         with self.records.db.write() as connection:
             self.records.link(connection, store, None)
         return self._client.artifact_store_record(store_name)
