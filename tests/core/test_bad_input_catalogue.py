@@ -467,7 +467,7 @@ CASES: dict[str, Case] = {
             "aws_secret_access_key: required",
             "cargohold secret update partial",
         ),
-    ),  # fmt: skip
+    ),
     "verify: store refers to a missing secret": Case(
         ("artifact-store", "verify", "dangling"),
         ("refers to secret 'gone', which does not exist", "cargohold secret create gone"),
@@ -493,7 +493,7 @@ CASES: dict[str, Case] = {
             "--aws_access_key_id=x",
         ),
         ("aws_secret_access_key: required",),
-    ),  # fmt: skip
+    ),
     "connector register: unknown setting": Case(
         (
             "service-connector",
@@ -506,7 +506,7 @@ CASES: dict[str, Case] = {
             "--colour=red",
         ),
         ("unknown field 'colour' (accepted: endpoint_url, project)",),
-    ),  # fmt: skip
+    ),
     "connector register: bad endpoint": Case(
         (
             "service-connector",
@@ -519,7 +519,7 @@ CASES: dict[str, Case] = {
             "--endpoint_url=localhost:9000",
         ),
         ("endpoint_url: 'localhost:9000' is not an http:// or https:// URL",),
-    ),  # fmt: skip
+    ),
     "connector register: unknown resource type": Case(
         (
             "service-connector",
@@ -533,7 +533,7 @@ CASES: dict[str, Case] = {
             "gcs-bucket",
         ),
         ("has no resource type 'gcs-bucket'", "choose one of: s3-bucket"),
-    ),  # fmt: skip
+    ),
     "connector register: resource id with a path": Case(
         (
             "service-connector",
@@ -547,7 +547,7 @@ CASES: dict[str, Case] = {
             "s3://bucket/prefix",
         ),
         ("is not a s3-bucket", "give s3://NAME or NAME"),
-    ),  # fmt: skip
+    ),
     "connector register: duplicate name": Case(
         ("service-connector", "register", "gcs", "--type", "gcp", "--auth-method", "anonymous"),
         ("service connector 'gcs' already exists", "choose another name"),
