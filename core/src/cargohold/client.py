@@ -6,13 +6,9 @@ It validates, then writes: a bad name, flavor, field or value raises a one-line
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
-import time
-import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +26,7 @@ if TYPE_CHECKING:
     from cargohold.plugins import PluginHost
     from cargohold.secrets import Secrets
     from cargohold.stores.base import BaseArtifactStore
+    from cargohold.verify import VerifyReport
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -43,28 +40,6 @@ def check_name(kind: str, name: str) -> str:
             "starting with a letter or digit"
         )
     return name
-
-
-@dataclass
-class VerifyStep:
-    name: str
-    status: str = "skipped"  # ok, failed, skipped
-    seconds: float = 0.0
-    detail: str = ""
-
-
-@dataclass
-class VerifyReport:
-    store: str
-    steps: list[VerifyStep] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(step.status == "ok" for step in self.steps)
-
-    @property
-    def failure(self) -> VerifyStep | None:
-        return next((step for step in self.steps if step.status == "failed"), None)
 
 
 class Client:
@@ -411,54 +386,10 @@ class Client:
 
     def verify_artifact_store(self, name: str) -> VerifyReport:
         """Resolve credentials, then write, read, list and delete a probe object."""
+        from cargohold.verify import verify_store
+
         self.artifact_store_record(name)  # an unknown name is an error, not a failed step
-        report = VerifyReport(store=name)
-        names = ("resolve credentials", "write", "read", "list", "delete")
-        report.steps = [VerifyStep(step) for step in names]
-        payload = uuid.uuid4().bytes
-        state: dict[str, Any] = {}
-
-        def resolve() -> None:
-            store = self.get_artifact_store(name)
-            getattr(store, "filesystem", None)  # builds the client and resolves credentials
-            state["store"] = store
-            state["probe"] = f"{store.path.rstrip('/')}/.cargohold-verify-{uuid.uuid4().hex}"
-
-        def write() -> None:
-            with state["store"].open(state["probe"], "wb") as handle:
-                handle.write(payload)
-            state["written"] = True
-
-        def read() -> None:
-            with state["store"].open(state["probe"], "rb") as handle:
-                if handle.read() != payload:
-                    raise CargoholdError("the probe object read back different bytes")
-
-        def listing() -> None:
-            probe_name = state["probe"].rsplit("/", 1)[1]
-            if probe_name not in state["store"].listdir(state["store"].path):
-                raise CargoholdError("the probe object is missing from the listing")
-
-        def delete() -> None:
-            state["store"].remove(state["probe"])
-            state.pop("written")
-
-        for step, action in zip(report.steps, (resolve, write, read, listing, delete), strict=True):
-            started = time.perf_counter()
-            try:
-                action()
-                step.status = "ok"
-            except Exception as exc:
-                step.status = "failed"
-                step.detail = _one_line(exc)
-            step.seconds = time.perf_counter() - started
-            if step.status == "failed":
-                break
-        if state.get("written"):
-            # The failure already reported is the one that matters; cleanup is best effort.
-            with contextlib.suppress(Exception):
-                state["store"].remove(state["probe"])
-        return report
+        return verify_store(name, lambda: self.get_artifact_store(name))
 
     # -- stacks -------------------------------------------------------------------------
 
@@ -632,10 +563,3 @@ def _checked_flavor(flavor_class: Any, source: str) -> Flavor:
     if flavor.type is ARTIFACT_STORE and not getattr(config_class, "SUPPORTED_SCHEMES", None):
         raise CargoholdError(f"{source}: its config class must set SUPPORTED_SCHEMES")
     return flavor
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    if isinstance(exc, CargoholdError):
-        return text
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

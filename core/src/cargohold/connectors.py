@@ -15,7 +15,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cargohold.errors import CargoholdError
 
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from cargohold.client import Client
     from cargohold.registry.records import ComponentRecord, ConnectorRecord
     from cargohold.stores.base import BaseArtifactStore
+
+
+Named = TypeVar("Named", "AuthMethod", "ResourceType")
 
 
 @dataclass(frozen=True)
@@ -68,23 +71,20 @@ class ConnectorType:
     credential_fields: frozenset[str] = field(default_factory=frozenset)
 
     def auth_method(self, name: str) -> AuthMethod:
-        for method in self.auth_methods:
-            if method.name == name:
-                return method
-        known = ", ".join(m.name for m in self.auth_methods)
-        raise CargoholdError(
-            f"connector type {self.name!r} has no auth method {name!r}; choose one of: {known}"
-        )
+        return self._named(self.auth_methods, name, "auth method")
 
     def resource_type(self, name: str | None) -> ResourceType:
         if name is None and len(self.resource_types) == 1:
             return self.resource_types[0]
-        for resource in self.resource_types:
-            if resource.name == name:
-                return resource
-        known = ", ".join(r.name for r in self.resource_types)
+        return self._named(self.resource_types, name, "resource type")
+
+    def _named(self, items: tuple[Named, ...], name: str | None, kind: str) -> Named:
+        for item in items:
+            if item.name == name:
+                return item
+        known = ", ".join(item.name for item in items)
         raise CargoholdError(
-            f"connector type {self.name!r} has no resource type {name!r}; choose one of: {known}"
+            f"connector type {self.name!r} has no {kind} {name!r}; choose one of: {known}"
         )
 
 
@@ -325,7 +325,7 @@ class Connectors:
 
     def list_resources(self, resource_type: str | None = None) -> builtins.list[dict[str, Any]]:
         """Each connector (of ``resource_type``) and what it reaches, or why it cannot."""
-        from cargohold.client import _one_line
+        from cargohold.verify import one_line
 
         rows = []
         for record in self.records.connectors():
@@ -336,7 +336,7 @@ class Connectors:
                 row["resources"] = self.verify(record.name)
                 row["error"] = None
             except Exception as exc:
-                row["resources"], row["error"] = [], _one_line(exc)
+                row["resources"], row["error"] = [], one_line(exc)
             rows.append(row)
         return rows
 
