@@ -53,6 +53,17 @@ def test_a_wrong_key_fails_verify_in_one_line(azurite: Azurite) -> None:
     message = str(caught.value)
     assert message.startswith("service connector 'wrong': ") and "\n" not in message
     assert "wrong-key" not in message
+    client.connectors.register(
+        "right",
+        "azure",
+        "access-key",
+        {"connection_string": azurite.connection_string},
+    )
+    rows = {row["name"]: row for row in client.connectors.list_resources("blob-container")}
+    assert (
+        rows["wrong"]["resources"] == [] and "service connector 'wrong'" in rows["wrong"]["error"]
+    )
+    assert rows["right"]["error"] is None and rows["right"]["resources"]
 
 
 def test_authentication_secret_and_sas_token(azurite: Azurite) -> None:

@@ -112,6 +112,14 @@ def test_a_store_with_credentials_only_from_a_connector(auth_moto: AuthServer) -
     assert client.describe_artifact_store("connected")["connector"] == "aws-ci"
     round_trip(client, "connected")
     assert client.connectors.verify("aws-ci") == [f"s3://{auth_moto.bucket}"]
+    # The connector's secret rotates: the store and the connector follow at next use.
+    client.secrets.update("ci", {"secret": "rotated-away"})
+    with pytest.raises(CargoholdError, match="rejected the credentials"):
+        client.connectors.verify("aws-ci")
+    with pytest.raises(CargoholdError, match=r"credentials are wrong|rejected the credentials"):
+        client.get_artifact_store("connected").exists("probe.txt")
+    client.secrets.update("ci", {"secret": auth_moto.secret})
+    round_trip(client, "connected")
 
     with pytest.raises(CargoholdError, match="is used by artifact store connected"):
         client.connectors.delete("aws-ci")

@@ -89,7 +89,10 @@ def verify_store(name: str, build: Callable[[], BaseArtifactStore]) -> VerifyRep
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    """``exc`` as one line for a table cell, without any secret value it may quote."""
+    from cargohold.secrets import redact
+
+    text = redact(" ".join(str(exc).split()))
     if isinstance(exc, CargoholdError):
         return text
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
