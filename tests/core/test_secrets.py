@@ -111,6 +111,12 @@ def test_stores_keep_references_and_describe_shows_them() -> None:
             "plain", "azure", {"path": "az://c", "account_name": "a", "account_key": "k3y-v4lue"}
         )
     assert client.describe_artifact_store("plain")["config"]["account_key"] == "**********"
+    # The flavor catalog and the config class (a host of one's own) show the same.
+    from cargohold.plugins import load_plugins
+
+    by_class = Client(plugins=load_plugins())
+    for name in ("ref", "plain"):
+        assert by_class.describe_artifact_store(name) == client.describe_artifact_store(name)
     client.secrets.create("aws", {"key": "k", "url": "not a url"})
     with pytest.raises(CargoholdError, match="account_url"):
         client.get_artifact_store("ref")
