@@ -35,8 +35,8 @@ REDACTED = "[secret]"
 # The key cannot hold a dot, so the name runs to the last one: {{team.aws.key_id}}.
 REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\.([A-Za-z0-9_-]+)\s*\}\}")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
-# Shorter values (a flag, a region digit) would turn redaction into noise.
-_SHORTEST_REDACTED = 4
+# Shorter values would match ordinary words ("wrong", "admin") in every message.
+_SHORTEST_REDACTED = 6
 
 
 class SecretNotFoundError(CargoholdError, LookupError):
