@@ -15,14 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cargohold.errors import CargoholdError
-from cargohold.secrets import (
-    MASK,
-    SecretNotFoundError,
-    has_reference,
-    references,
-    remember,
-    resolve,
-)
+from cargohold.secrets import SecretNotFoundError, has_reference, remember, resolve
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -200,13 +193,3 @@ def with_references(shown: dict[str, Any], stored: Mapping[str, Any]) -> dict[st
         if has_reference(value):
             shown[key] = value
     return shown
-
-
-def referenced_secrets(stored: Mapping[str, Any]) -> list[str]:
-    names = {name for name, _ in references(dict(stored))}
-    if stored.get(AUTHENTICATION_SECRET):
-        names.add(str(stored[AUTHENTICATION_SECRET]))
-    return sorted(names)
-
-
-__all__ = ["MASK", "check_store_values", "config_for_use", "shown_settings"]
