@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 
@@ -11,3 +13,12 @@ def private_config_dir(
 ) -> None:
     # Set in os.environ, so the subprocesses a test starts inherit it too.
     monkeypatch.setenv("CARGOHOLD_CONFIG_DIR", str(tmp_path_factory.mktemp("config-dir")))
+
+
+@pytest.fixture(autouse=True)
+def forget_secret_values() -> Iterator[None]:
+    """Values one test's secrets held are not redacted from the next test's messages."""
+    yield
+    import cargohold.secrets
+
+    cargohold.secrets._known.clear()

@@ -127,7 +127,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         ("artifact-store", "register", "nolib", "-f", "ghost", "--path=ghost://b/x"),
         ("stack", "export", "dev", str(root / "dev.yaml")),
         ("quickstart",),
-    ]
+        ("secret", "create", "team", "--token=catalogue-token"),
+        ("secret", "create", "partial", "--aws_access_key_id=x", "--colour=red"),
+        ("artifact-store", "register", "by-ref", "-f", "s3", "--path=s3://bucket/r",
+         "--key={{team.token}}", "--secret={{team.token}}"),
+        ("artifact-store", "register", "dangling", "-f", "s3", "--path=s3://bucket/d",
+         "--key={{gone.id}}", "--secret={{gone.key}}"),
+        ("service-connector", "register", "one-bucket", "--type", "aws", "--auth-method",
+         "implicit", "--resource-id", "s3://elsewhere"),
+        ("service-connector", "register", "gcs", "--type", "gcp", "--auth-method", "anonymous"),
+        ("artifact-store", "register", "linked", "-f", "s3", "--path=s3://elsewhere/x"),
+        ("artifact-store", "connect", "linked", "--connector", "one-bucket"),
+    ]  # fmt: skip
     for args in setup:
         done = run_cli(site, config, *args)
         assert done.returncode == 0, (args, done.stderr)
@@ -376,6 +387,207 @@ CASES: dict[str, Case] = {
     "integration export: folder missing": Case(
         ("integration", "export-requirements", "s3", "-o", "no/such/req.txt"),
         ("cannot write no/such/req.txt", "check that its folder exists"),
+    ),
+    # -- secrets --------------------------------------------------------------------
+    "secret create: no values": Case(
+        ("secret", "create", "empty"), ("needs at least one value", "--KEY=VALUE")
+    ),
+    "secret create: duplicate name": Case(
+        ("secret", "create", "team", "--a=b"), ("secret 'team' already exists", "secret update")
+    ),
+    "secret create: invalid name": Case(
+        ("secret", "create", "bad name", "--a=b"), ("invalid secret name", "use 1-64")
+    ),
+    "secret create: invalid key": Case(
+        ("secret", "create", "s", "--9lives=x"), ("invalid secret key '9lives'", "starting with")
+    ),
+    "secret create: malformed --values": Case(
+        ("secret", "create", "s", "--values={oops: [}"),
+        ("--values is not valid JSON or YAML", "give a mapping"),
+    ),
+    "secret create: --values not a mapping": Case(
+        ("secret", "create", "s", "--values=[1, 2]"), ("must hold a mapping", "{k: v}")
+    ),
+    "secret create: nested value": Case(
+        ("secret", "create", "s", '--values={"a": {"b": 1}}'),
+        ("the value of 'a' must be a string or a number",),
+    ),
+    "secret create: --values file missing": Case(
+        ("secret", "create", "s", "--values=@/no/such/values.yaml"),
+        ("--values: cannot read /no/such/values.yaml", "readable text file"),
+    ),
+    "secret create: value file missing": Case(
+        ("secret", "create", "s", "--token=@/no/such/token"),
+        ("--token: cannot read /no/such/token", "readable text file"),
+    ),
+    "secret get: unknown secret": Case(
+        ("secret", "get", "ghost"), ("no secret named 'ghost'", "`cargohold secret list`")
+    ),
+    "secret update: unknown secret": Case(
+        ("secret", "update", "ghost", "--a=b"), ("no secret named 'ghost'", "secret list")
+    ),
+    "secret update: removing a key it lacks": Case(
+        ("secret", "update", "team", "--remove-key", "nope"),
+        ("secret 'team' has no key 'nope'", "its keys: token"),
+    ),
+    "secret update: nothing to update": Case(
+        ("secret", "update", "team"), ("nothing to update", "--remove-key")
+    ),
+    "secret update: removing every key": Case(
+        ("secret", "update", "team", "--remove-key", "token"),
+        ("would have no keys left", "cargohold secret delete team"),
+    ),
+    "secret rename: onto an existing name": Case(
+        ("secret", "rename", "partial", "team"), ("secret 'team' already exists",)
+    ),
+    "secret rename: in use": Case(
+        ("secret", "rename", "team", "crew"), ("would break artifact store by-ref", "change them")
+    ),
+    "secret delete: in use": Case(
+        ("secret", "delete", "team", "--yes"),
+        ("would break artifact store by-ref", "change them first"),
+    ),
+    "secret delete: unknown secret": Case(("secret", "delete", "ghost", "-y"), ("no secret",)),
+    "secret delete: without confirmation": Case(("secret", "delete", "partial"), CONFIRM),
+    # -- stores and secrets ---------------------------------------------------------
+    "register: path refers to a secret": Case(
+        ("artifact-store", "register", "x", "-f", "s3", "--path={{team.token}}"),
+        ("path cannot refer to a secret", "write the path itself"),
+    ),
+    "register: authentication secret of the wrong shape": Case(
+        (
+            "artifact-store",
+            "register",
+            "x",
+            "-f",
+            "s3",
+            "--path=s3://b",
+            "--authentication_secret=partial",
+        ),
+        (
+            "secret 'partial' does not fit the s3 flavor",
+            "unknown field 'colour'",
+            "aws_secret_access_key: required",
+            "cargohold secret update partial",
+        ),
+    ),
+    "verify: store refers to a missing secret": Case(
+        ("artifact-store", "verify", "dangling"),
+        ("refers to secret 'gone', which does not exist", "cargohold secret create gone"),
+    ),
+    # -- service connectors ---------------------------------------------------------
+    "connector register: unknown type": Case(
+        ("service-connector", "register", "c", "--type", "ftp", "--auth-method", "x"),
+        ("unknown connector type 'ftp'", "list-types"),
+    ),
+    "connector register: unknown auth method": Case(
+        ("service-connector", "register", "c", "--type", "aws", "--auth-method", "password"),
+        ("has no auth method 'password'", "implicit, secret-key, sts-token"),
+    ),
+    "connector register: missing setting": Case(
+        (
+            "service-connector",
+            "register",
+            "c",
+            "--type",
+            "aws",
+            "--auth-method",
+            "secret-key",
+            "--aws_access_key_id=x",
+        ),
+        ("aws_secret_access_key: required",),
+    ),
+    "connector register: unknown setting": Case(
+        (
+            "service-connector",
+            "register",
+            "c",
+            "--type",
+            "gcp",
+            "--auth-method",
+            "implicit",
+            "--colour=red",
+        ),
+        ("unknown field 'colour' (accepted: endpoint_url, project)",),
+    ),
+    "connector register: bad endpoint": Case(
+        (
+            "service-connector",
+            "register",
+            "c",
+            "--type",
+            "aws",
+            "--auth-method",
+            "implicit",
+            "--endpoint_url=localhost:9000",
+        ),
+        ("endpoint_url: 'localhost:9000' is not an http:// or https:// URL",),
+    ),
+    "connector register: unknown resource type": Case(
+        (
+            "service-connector",
+            "register",
+            "c",
+            "--type",
+            "aws",
+            "--auth-method",
+            "implicit",
+            "--resource-type",
+            "gcs-bucket",
+        ),
+        ("has no resource type 'gcs-bucket'", "choose one of: s3-bucket"),
+    ),
+    "connector register: resource id with a path": Case(
+        (
+            "service-connector",
+            "register",
+            "c",
+            "--type",
+            "aws",
+            "--auth-method",
+            "implicit",
+            "--resource-id",
+            "s3://bucket/prefix",
+        ),
+        ("is not a s3-bucket", "give s3://NAME or NAME"),
+    ),
+    "connector register: duplicate name": Case(
+        ("service-connector", "register", "gcs", "--type", "gcp", "--auth-method", "anonymous"),
+        ("service connector 'gcs' already exists", "choose another name"),
+    ),
+    "connector describe: unknown connector": Case(
+        ("service-connector", "describe", "ghost"),
+        ("no service connector named 'ghost'", "`cargohold service-connector list`"),
+    ),
+    "connector update: nothing to update": Case(
+        ("service-connector", "update", "gcs"), ("nothing to update",), exit_code=2
+    ),
+    "connector update: unknown setting": Case(
+        ("service-connector", "update", "gcs", "--colour=red"), ("unknown field 'colour'",)
+    ),
+    "connector delete: in use": Case(
+        ("service-connector", "delete", "one-bucket", "--yes"),
+        ("is used by artifact store linked", "artifact-store disconnect linked"),
+    ),
+    "connector delete: without confirmation": Case(("service-connector", "delete", "gcs"), CONFIRM),
+    "connector verify: unknown connector": Case(
+        ("service-connector", "verify", "ghost"), ("no service connector named 'ghost'",)
+    ),
+    "connect: unknown connector": Case(
+        ("artifact-store", "connect", "by-ref", "--connector", "ghost"),
+        ("no service connector named 'ghost'",),
+    ),
+    "connect: connector of another cloud": Case(
+        ("artifact-store", "connect", "by-ref", "--connector", "gcs"),
+        ("gives access to gcs-bucket resources", "not to s3 stores"),
+    ),
+    "connect: connector for another bucket": Case(
+        ("artifact-store", "connect", "by-ref", "--connector", "one-bucket"),
+        ("gives access to s3://elsewhere only", "change its --resource-id"),
+    ),
+    "disconnect: not connected": Case(
+        ("artifact-store", "disconnect", "by-ref"),
+        ("is not connected", "artifact-store connect by-ref"),
     ),
     # -- the state itself -----------------------------------------------------------
     "state: corrupt database file": Case(

@@ -6,13 +6,9 @@ It validates, then writes: a bad name, flavor, field or value raises a one-line
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
-import time
-import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +22,13 @@ if TYPE_CHECKING:
     import sqlite3
 
     from cargohold.artifacts.service import Artifacts
+    from cargohold.connectors import Connectors
     from cargohold.installer import InstallPlan, UninstallPlan
     from cargohold.integrations import Integration, IntegrationStatus
     from cargohold.plugins import PluginHost
+    from cargohold.secrets import Secrets
     from cargohold.stores.base import BaseArtifactStore
+    from cargohold.verify import VerifyReport
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -45,28 +44,6 @@ def check_name(kind: str, name: str) -> str:
     return name
 
 
-@dataclass
-class VerifyStep:
-    name: str
-    status: str = "skipped"  # ok, failed, skipped
-    seconds: float = 0.0
-    detail: str = ""
-
-
-@dataclass
-class VerifyReport:
-    store: str
-    steps: list[VerifyStep] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(step.status == "ok" for step in self.steps)
-
-    @property
-    def failure(self) -> VerifyStep | None:
-        return next((step for step in self.steps if step.status == "failed"), None)
-
-
 class Client:
     """Registered stores, stacks and flavors, and ready-to-use store instances."""
 
@@ -77,7 +54,9 @@ class Client:
         self._plugins = plugins
         self._explicit_plugins = plugins is not None
         self.registry = Registry(self.config_dir, defaults=self._create_defaults)
-        self._stores: dict[tuple[str, str], BaseArtifactStore] = {}
+        self._stores: dict[tuple[str, str, str], BaseArtifactStore] = {}
+        self._secrets: Secrets | None = None
+        self._connectors: Connectors | None = None
 
     @property
     def artifacts(self) -> Artifacts:
@@ -93,6 +72,24 @@ class Client:
 
             self._plugins = load_plugins()
         return self._plugins
+
+    @property
+    def secrets(self) -> Secrets:
+        """Secrets: create, get, list, describe, update, rename, delete."""
+        if self._secrets is None:
+            from cargohold.secrets import Secrets
+
+            self._secrets = Secrets(self)
+        return self._secrets
+
+    @property
+    def connectors(self) -> Connectors:
+        """Service connectors: ``register``, ``verify``, ``list_resources``, ``connect``, ..."""
+        if self._connectors is None:
+            from cargohold.connectors import Connectors
+
+            self._connectors = Connectors(self)
+        return self._connectors
 
     def _catalog_entry(
         self, component_type: StackComponentType, name: str
@@ -264,21 +261,24 @@ class Client:
 
     # -- artifact stores ----------------------------------------------------------------
 
-    def _validated(self, flavor_name: str, values: Mapping[str, Any]) -> tuple[Flavor, Any]:
-        flavor = self.flavor(flavor_name)
-        return flavor, flavor.validate_config(values)
-
     def register_artifact_store(
         self, name: str, flavor: str, config: Mapping[str, Any]
     ) -> ComponentRecord:
-        from cargohold.configs import stored_form
+        """Validate offline and record. Warns about secrets given in plain text and
+        about referenced secrets that do not exist yet."""
+        from cargohold.errors import warn
+        from cargohold.store_config import check_store_values
 
         check_name("artifact store", name)
-        flavor_object, validated = self._validated(flavor, config)
+        flavor_object = self.flavor(flavor)
+        _, stored, warnings = check_store_values(
+            self, flavor_object, config, f"artifact store {name!r}"
+        )
         with self.registry.db.write() as connection:
             self.registry.add_component(
-                connection, ARTIFACT_STORE.value, name, flavor_object.name, stored_form(validated)
+                connection, ARTIFACT_STORE.value, name, flavor_object.name, stored
             )
+        warn(warnings)
         return self.registry.component(ARTIFACT_STORE.value, name)
 
     def artifact_store_record(self, name: str) -> ComponentRecord:
@@ -306,6 +306,8 @@ class Client:
 
     def describe_artifact_store(self, name: str) -> dict[str, Any]:
         """The record with secret fields masked, and the stacks that use it."""
+        from cargohold.store_config import with_references
+
         record = self.artifact_store_record(name)
         cached = self._catalog_entry(ARTIFACT_STORE, record.flavor)
         shown = None
@@ -320,27 +322,32 @@ class Client:
             except CargoholdError as exc:
                 shown = {key: "(hidden: flavor unavailable)" for key in record.config}
                 shown["error"] = str(exc)
+        # A reference is not secret: shown as written, also in secret fields.
+        with_references(shown, record.config)
         return {
             "name": record.name,
             "id": record.id,
             "flavor": record.flavor,
             "config": shown,
             "stacks": self.stacks_using(record),
-            "connector": record.connector,
+            "connector": self.connectors.name_of(record.connector),
             "created": record.created,
             "updated": record.updated,
         }
 
     def update_artifact_store(self, name: str, changes: Mapping[str, Any]) -> ComponentRecord:
         """Merge ``changes`` into the stored config (``None`` unsets a field), validated."""
-        from cargohold.configs import stored_form
+        from cargohold.errors import warn
+        from cargohold.store_config import check_store_values
 
         record = self.artifact_store_record(name)
         merged = {**record.config, **changes}
         merged = {key: value for key, value in merged.items() if value is not None}
-        _, validated = self._validated(record.flavor, merged)
+        where = f"artifact store {name!r}"
+        _, stored, warnings = check_store_values(self, self.flavor(record.flavor), merged, where)
         with self.registry.db.write() as connection:
-            self.registry.update_component(connection, record.id, stored_form(validated))
+            self.registry.update_component(connection, record.id, stored)
+        warn(warnings)
         return self.artifact_store_record(name)
 
     def rename_artifact_store(self, old: str, new: str) -> ComponentRecord:
@@ -369,13 +376,19 @@ class Client:
             self.registry.delete_component(connection, record.id)
 
     def get_artifact_store(self, name: str | None = None) -> BaseArtifactStore:
-        """A ready store: the named one, or the active stack's. Nothing is contacted yet."""
+        """A ready store: the named one, or the active stack's. Nothing is contacted yet.
+
+        Its credentials are looked up now (connector, secrets), so a rotated secret
+        is used from the next call on."""
+        from cargohold.store_config import config_for_use, fingerprint
+
         record = self.artifact_store_record(name) if name else self._active_store_record()
-        key = (record.id, record.updated)
+        flavor = self.flavor(record.flavor)
+        config = config_for_use(self, record, flavor)
+        key = (record.id, record.updated, fingerprint(config))
         store = self._stores.get(key)
         if store is None:
-            flavor = self.flavor(record.flavor)
-            store = flavor.create_store(flavor.validate_config(record.config), name=record.name)  # type: ignore[attr-defined]
+            store = flavor.create_store(config, name=record.name)  # type: ignore[attr-defined]
             self._stores[key] = store
         return store
 
@@ -388,54 +401,10 @@ class Client:
 
     def verify_artifact_store(self, name: str) -> VerifyReport:
         """Resolve credentials, then write, read, list and delete a probe object."""
+        from cargohold.verify import verify_store
+
         self.artifact_store_record(name)  # an unknown name is an error, not a failed step
-        report = VerifyReport(store=name)
-        names = ("resolve credentials", "write", "read", "list", "delete")
-        report.steps = [VerifyStep(step) for step in names]
-        payload = uuid.uuid4().bytes
-        state: dict[str, Any] = {}
-
-        def resolve() -> None:
-            store = self.get_artifact_store(name)
-            getattr(store, "filesystem", None)  # builds the client and resolves credentials
-            state["store"] = store
-            state["probe"] = f"{store.path.rstrip('/')}/.cargohold-verify-{uuid.uuid4().hex}"
-
-        def write() -> None:
-            with state["store"].open(state["probe"], "wb") as handle:
-                handle.write(payload)
-            state["written"] = True
-
-        def read() -> None:
-            with state["store"].open(state["probe"], "rb") as handle:
-                if handle.read() != payload:
-                    raise CargoholdError("the probe object read back different bytes")
-
-        def listing() -> None:
-            probe_name = state["probe"].rsplit("/", 1)[1]
-            if probe_name not in state["store"].listdir(state["store"].path):
-                raise CargoholdError("the probe object is missing from the listing")
-
-        def delete() -> None:
-            state["store"].remove(state["probe"])
-            state.pop("written")
-
-        for step, action in zip(report.steps, (resolve, write, read, listing, delete), strict=True):
-            started = time.perf_counter()
-            try:
-                action()
-                step.status = "ok"
-            except Exception as exc:
-                step.status = "failed"
-                step.detail = _one_line(exc)
-            step.seconds = time.perf_counter() - started
-            if step.status == "failed":
-                break
-        if state.get("written"):
-            # The failure already reported is the one that matters; cleanup is best effort.
-            with contextlib.suppress(Exception):
-                state["store"].remove(state["probe"])
-        return report
+        return verify_store(name, lambda: self.get_artifact_store(name))
 
     # -- stacks -------------------------------------------------------------------------
 
@@ -609,10 +578,3 @@ def _checked_flavor(flavor_class: Any, source: str) -> Flavor:
     if flavor.type is ARTIFACT_STORE and not getattr(config_class, "SUPPORTED_SCHEMES", None):
         raise CargoholdError(f"{source}: its config class must set SUPPORTED_SCHEMES")
     return flavor
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    if isinstance(exc, CargoholdError):
-        return text
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -66,6 +66,32 @@ def stored_form(config: Any) -> dict[str, Any]:
     return data
 
 
+def clear_values(model: Any) -> dict[str, Any]:
+    """Every set field of ``model`` as plain data, secret fields in the clear."""
+    from pydantic import SecretStr
+
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    for name in data:
+        value = getattr(model, name)
+        if isinstance(value, SecretStr):
+            data[name] = value.get_secret_value()
+    return data
+
+
+def stored_form_of(model: Any, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """What the state database keeps: the fields set, with ``{{secret.key}}``
+    references kept as written, so that they are resolved at each use."""
+    from cargohold.secrets import has_reference
+
+    data = stored_form(model) if "path" in type(model).model_fields else clear_values(model)
+    if "path" not in type(model).model_fields:
+        data = {key: value for key, value in data.items() if key in model.model_fields_set}
+    for key, value in raw.items():
+        if value is not None and has_reference(value):
+            data[key] = value
+    return data
+
+
 def secret_field_names(config_class: Any) -> set[str]:
     from cargohold.describe import is_secret_annotation
 

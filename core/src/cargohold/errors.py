@@ -13,6 +13,17 @@ class CargoholdError(Exception):
     """Base class of every error cargohold raises on purpose."""
 
 
+class CargoholdWarning(UserWarning):
+    """Something accepted that deserves a second look (the CLI prints ``Warning: ...``)."""
+
+
+def warn(messages: list[str]) -> None:
+    import warnings
+
+    for message in messages:
+        warnings.warn(CargoholdWarning(message), stacklevel=3)
+
+
 def exception_chain(exc: BaseException) -> Iterator[BaseException]:
     """``exc`` and the exceptions it was raised from or during, nearest first.
 

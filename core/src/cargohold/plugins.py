@@ -112,11 +112,12 @@ def _integration_entry(obj: Any, plugin: str) -> tuple[object, Integration, str]
     return obj.name, obj, f"integration {obj.name!r}"
 
 
-def _named_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
-    name = getattr(obj, "name", None)
-    if not isinstance(name, str) or not name:
-        raise PluginError(f"registered {obj!r}, which has no string `name`")
-    return name, obj, f"connector type {name!r}"
+def _connector_type_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
+    from cargohold.connectors import ConnectorType
+
+    if not isinstance(obj, ConnectorType) or not obj.name:
+        raise PluginError(f"registered {obj!r}, which is not a named cargohold ConnectorType")
+    return obj.name, obj, f"connector type {obj.name!r}"
 
 
 def _materializer_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
@@ -137,7 +138,7 @@ def _materializer_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
 _ENTRY_MAKERS: dict[str, Callable[[Any, str], tuple[object, Any, str]]] = {
     "cargohold_flavors": _flavor_entry,
     "cargohold_integrations": _integration_entry,
-    "cargohold_connector_types": _named_entry,
+    "cargohold_connector_types": _connector_type_entry,
     "cargohold_materializers": _materializer_entry,
 }
 

@@ -41,6 +41,9 @@ def export_stack(client: Client, stack: StackRecord) -> tuple[dict[str, Any], li
                 continue
             config[key] = value
         components[component_type] = {"name": name, "flavor": record.flavor, "config": config}
+        if record.connector is not None:
+            # The connector itself (its credentials) stays here; the import links by name.
+            components[component_type]["connector"] = client.connectors.name_of(record.connector)
     return {"version": FORMAT_VERSION, "stack": stack.name, "components": components}, omitted
 
 
@@ -52,7 +55,10 @@ def _shape_error(detail: str) -> CargoholdError:
 
 def import_stack(client: Client, data: Any, name: str | None) -> StackRecord:
     from cargohold.client import ARTIFACT_STORE, check_name
-    from cargohold.configs import secret_field_names, stored_form
+    from cargohold.configs import secret_field_names
+    from cargohold.errors import warn
+    from cargohold.registry.credentials import CredentialRecords
+    from cargohold.store_config import check_store_values
 
     if not isinstance(data, dict) or not isinstance(data.get("components"), dict):
         raise _shape_error("expected a mapping with 'stack' and 'components'")
@@ -67,7 +73,8 @@ def import_stack(client: Client, data: Any, name: str | None) -> StackRecord:
         raise AlreadyExistsError(
             f"stack {stack_name!r} already exists; import under another name with --name NEW"
         )
-    plan: list[tuple[str, str, str, dict[str, Any], str | None]] = []
+    plan: list[tuple[str, str, str, dict[str, Any], str | None, str | None]] = []
+    warnings: list[str] = []
     for component_type, spec in data["components"].items():
         if component_type != ARTIFACT_STORE.value:
             raise _shape_error(f"unknown component type {component_type!r}")
@@ -75,7 +82,12 @@ def import_stack(client: Client, data: Any, name: str | None) -> StackRecord:
             raise _shape_error(f"{component_type} needs 'name', 'flavor' and 'config'")
         component_name = check_name("artifact store", str(spec.get("name", "")))
         flavor = client.flavor(str(spec.get("flavor", "")))
-        stored = stored_form(flavor.validate_config(spec["config"]))
+        where = f"artifact store {component_name!r}"
+        _, stored, found = check_store_values(client, flavor, spec["config"], where)
+        warnings += found
+        connector_id = None
+        if spec.get("connector"):
+            connector_id = client.connectors.get(str(spec["connector"])).id
         existing_id = None
         try:
             existing = client.registry.component(component_type, component_name)
@@ -91,12 +103,21 @@ def import_stack(client: Client, data: Any, name: str | None) -> StackRecord:
                     "config; rename or delete it, or edit the file"
                 )
             existing_id = existing.id
-        plan.append((component_type, component_name, flavor.name, stored, existing_id))
+        plan.append(
+            (component_type, component_name, flavor.name, stored, existing_id, connector_id)
+        )
+    links = CredentialRecords(client.registry)
     with client.registry.db.write() as connection:
         members = {}
-        for component_type, component_name, flavor_name, stored, existing_id in plan:
-            members[component_type] = existing_id or client.registry.add_component(
-                connection, component_type, component_name, flavor_name, stored
-            )
+        for component_type, component_name, flavor_name, stored, existing_id, connector in plan:
+            if existing_id is None:
+                existing_id = client.registry.add_component(
+                    connection, component_type, component_name, flavor_name, stored
+                )
+                if connector is not None:
+                    record = client.registry.component(component_type, component_name, connection)
+                    links.link(connection, record, connector)
+            members[component_type] = existing_id
         client.registry.add_stack(connection, stack_name, members)
+    warn(warnings)
     return client.stack(stack_name)

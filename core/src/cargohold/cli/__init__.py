@@ -40,6 +40,14 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "cargohold.cli.quickstart:quickstart",
         "Run a small pipeline that saves its artifacts to the active stack's store.",
     ),
+    "secret": (
+        "cargohold.cli.secret:secret",
+        "Secrets: named key/value sets that configs refer to as {{name.key}}.",
+    ),
+    "service-connector": (
+        "cargohold.cli.connector:service_connector",
+        "Service connectors: shared, verified access to a cloud for many stores.",
+    ),
     "stack": ("cargohold.cli.stack:stack", "Stacks: which artifact store pipelines write to."),
 }
 
@@ -80,18 +88,47 @@ class _Root(click.Group):
             formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in listed])
 
     def invoke(self, ctx: click.Context) -> Any:
+        import warnings
+
+        from cargohold.errors import CargoholdWarning
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CargoholdWarning)
+            result = self._invoke_with_one_line_errors(ctx)
+        # Only after success: a failed command prints its one error line and nothing else.
+        for warning in caught:
+            if issubclass(warning.category, CargoholdWarning):
+                click.echo(f"Warning: {warning.message}", err=True)
+            else:
+                warnings.showwarning(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                )
+        return result
+
+    def _invoke_with_one_line_errors(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except click.ClickException as exc:
+            from cargohold.secrets import redact
+
+            if redact(exc.message) != exc.message:
+                raise click.ClickException(redact(exc.message)) from None
             raise
         except Exception as exc:
             from cargohold.errors import CargoholdError
+            from cargohold.secrets import redact
 
             if os.environ.get(DEBUG_ENV, "").lower() not in ("", "0", "false", "no"):
-                raise
+                import traceback
+
+                # The traceback, but without any secret value an exception message quotes.
+                click.echo(redact("".join(traceback.format_exception(exc))).rstrip(), err=True)
+                raise click.exceptions.Exit(1) from None
             if isinstance(exc, CargoholdError):
-                raise click.ClickException(str(exc)) from None
-            message = " ".join(str(exc).split()) or "no details"
+                raise click.ClickException(redact(str(exc))) from None
+            message = redact(" ".join(str(exc).split())) or "no details"
             raise click.ClickException(
                 f"{type(exc).__name__}: {message} (set {DEBUG_ENV}=1 to see the traceback)"
             ) from None

@@ -129,6 +129,27 @@ def verify(name: str, output: str) -> None:
         raise click.ClickException(f"{name}: {failure.name} failed: {failure.detail}")
 
 
+@artifact_store.command("connect")
+@click.argument("name")
+@click.option("--connector", required=True, help="The service connector to take credentials from.")
+def connect(name: str, connector: str) -> None:
+    """Link a store to a service connector, which then supplies its credentials.
+
+    The connector's type and resource type must fit the store's flavor, and the
+    store's bucket or container must be among its resources.
+    """
+    _client().connectors.connect(name, connector)
+    click.echo(f"Connected artifact store {name!r} to service connector {connector!r}.")
+
+
+@artifact_store.command("disconnect")
+@click.argument("name")
+def disconnect(name: str) -> None:
+    """Unlink a store from its service connector; its own credentials apply again."""
+    _client().connectors.disconnect(name)
+    click.echo(f"Disconnected artifact store {name!r}.")
+
+
 @artifact_store.group("flavor")
 def flavor() -> None:
     """Artifact-store flavors: built-in, from plugins, or registered from a repository."""

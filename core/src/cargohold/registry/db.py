@@ -90,6 +90,28 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX artifact_versions_store ON artifact_versions (store_id);
     """,
+    # Secrets and service connectors. Values and connector configs are JSON, in the
+    # clear: the file's permissions (0600, directory 0700) are what protects them.
+    """
+    CREATE TABLE secrets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        secret_values TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE connectors (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        auth_method TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id TEXT,
+        config TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -64,3 +64,51 @@ class FlavorRecord:
             config_schema=json.loads(row["config_schema"]),
             created=row["created"],
         )
+
+
+@dataclass(frozen=True)
+class SecretRecord:
+    id: str
+    name: str
+    # The values in the clear: never in repr; callers show keys, or masks.
+    values: dict[str, str] = field(repr=False)
+    created: str = ""
+    updated: str = ""
+
+    @classmethod
+    def from_row(cls, row: Any) -> SecretRecord:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            values=json.loads(row["secret_values"]),
+            created=row["created"],
+            updated=row["updated"],
+        )
+
+
+@dataclass(frozen=True)
+class ConnectorRecord:
+    id: str
+    name: str
+    type: str
+    auth_method: str
+    resource_type: str
+    resource_id: str | None
+    # May hold credentials in the clear: shown only through the auth method's model.
+    config: dict[str, Any] = field(repr=False)
+    created: str = ""
+    updated: str = ""
+
+    @classmethod
+    def from_row(cls, row: Any) -> ConnectorRecord:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            type=row["type"],
+            auth_method=row["auth_method"],
+            resource_type=row["resource_type"],
+            resource_id=row["resource_id"],
+            config=json.loads(row["config"]),
+            created=row["created"],
+            updated=row["updated"],
+        )

@@ -73,9 +73,11 @@ class Registry:
             ) from None
         return component_id
 
-    def component(self, component_type: str, name: str) -> ComponentRecord:
+    def component(
+        self, component_type: str, name: str, connection: sqlite3.Connection | None = None
+    ) -> ComponentRecord:
         row = (
-            self.db.read()
+            (connection or self.db.read())
             .execute("SELECT * FROM components WHERE type = ? AND name = ?", (component_type, name))
             .fetchone()
         )

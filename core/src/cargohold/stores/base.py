@@ -221,9 +221,18 @@ class BaseArtifactStoreFlavor(Flavor):
     """Base for artifact-store flavors; subclasses set ``name``, ``config_class``, and
     ``implementation`` (or override ``implementation_class``)."""
 
+    #: The model an ``authentication_secret``'s values must match (unknown keys are an
+    #: error); ``None`` when the flavor takes no authentication secret.
+    authentication_secret_class: ClassVar[builtins.type[BaseModel] | None] = None
+
     @property
     def type(self) -> StackComponentType:
         return StackComponentType.ARTIFACT_STORE
+
+    def authentication_secret_fields(self, secret: BaseModel) -> dict[str, Any]:
+        """The config fields an ``authentication_secret`` stands for, given its values
+        validated by ``authentication_secret_class``. Override with that class."""
+        raise CargoholdError(f"flavor {self.name!r} does not take an authentication_secret")
 
     @property
     def config_class(self) -> builtins.type[BaseArtifactStoreConfig]:

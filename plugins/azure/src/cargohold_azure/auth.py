@@ -1,7 +1,8 @@
 """Which credentials a store uses: decided from its config and the environment.
 
 Light and pure (no azure.* import, no network), so the order can be tested on
-its own. The order is: connector (not implemented yet), ``authentication_secret``,
+its own. A service connector or an ``authentication_secret`` has been turned into
+config fields by ``cargohold.Client`` before this runs; then the order is:
 the explicit config fields, the ``AZURE_STORAGE_*`` environment variables, and
 finally ``DefaultAzureCredential`` when only an account is known.
 """
@@ -14,7 +15,8 @@ from enum import Enum
 
 from pydantic import SecretStr
 
-from cargohold.errors import CargoholdError, StoreAuthenticationError
+from cargohold.errors import StoreAuthenticationError
+from cargohold.secrets import unresolved_secret
 from cargohold_azure.config import AzureArtifactStoreConfig
 
 ENV_ACCOUNT_NAME = "AZURE_STORAGE_ACCOUNT_NAME"
@@ -72,12 +74,7 @@ def resolve_credentials(
     """Pick the credentials for a store, or raise a one-line error saying what to set."""
     if config.authentication_secret:
         # Never fall through to other credentials: the user asked for this secret.
-        raise CargoholdError(
-            f"store {store_name!r}: authentication_secret "
-            f"{config.authentication_secret!r} cannot be used yet, because this "
-            "version of cargohold has no secrets registry; set the credential fields "
-            "in the config or the AZURE_STORAGE_* environment variables instead"
-        )
+        raise unresolved_secret(store_name, config.authentication_secret)
     account_name = config.account_name or _env(environ, ENV_ACCOUNT_NAME)
     explicit = _from_values(
         "config",

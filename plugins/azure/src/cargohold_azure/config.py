@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from cargohold.secrets import has_reference
 from cargohold.stores.base import BaseArtifactStoreConfig
 
 
@@ -72,8 +73,8 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
     @field_validator("account_url")
     @classmethod
     def _check_account_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
+        if value is None or has_reference(value):
+            return value  # checked when the reference is resolved, at each use
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} is not an http:// or https:// URL")

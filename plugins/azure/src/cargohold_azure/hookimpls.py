@@ -26,3 +26,10 @@ def cargohold_integrations(register: Callable[[Integration], None]) -> None:
             description="Azure Blob Storage via adlfs.",
         )
     )
+
+
+@hookimpl
+def cargohold_connector_types(register: Callable[[Any], None]) -> None:
+    from cargohold_azure.credentials import AZURE_CONNECTOR
+
+    register(AZURE_CONNECTOR)

@@ -176,3 +176,17 @@ def _error_code(exc: BaseException) -> str:
     status = getattr(exc, "status_code", None)
     parts = [str(p) for p in (status, code) if p]
     return " ".join(parts) or type(exc).__name__
+
+
+def list_containers(store: AzureArtifactStore) -> list[str]:
+    """The account's containers these credentials can list: the ``azure`` connector's
+    resources."""
+    from fsspec.asyn import sync
+
+    filesystem: Any = store.filesystem
+
+    async def names() -> list[str]:
+        return [c["name"] async for c in filesystem.service_client.list_containers()]
+
+    result: list[str] = sync(filesystem.loop, names)
+    return result

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 
+from cargohold.secrets import has_reference
 from cargohold.stores.base import BaseArtifactStoreConfig
 
 #: The ``token`` value that asks for unauthenticated access (public buckets, emulators).
@@ -60,8 +61,8 @@ class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
     @field_validator("endpoint_url")
     @classmethod
     def _check_endpoint(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
+        if value is None or has_reference(value):
+            return value  # checked when the reference is resolved, at each use
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} is not an http:// or https:// URL")

@@ -26,3 +26,10 @@ def cargohold_integrations(register: Callable[[Integration], None]) -> None:
             description="Google Cloud Storage via gcsfs.",
         )
     )
+
+
+@hookimpl
+def cargohold_connector_types(register: Callable[[Any], None]) -> None:
+    from cargohold_gcp.credentials import GCP_CONNECTOR
+
+    register(GCP_CONNECTOR)

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cargohold.errors import (
-    CargoholdError,
     StoreAuthenticationError,
     StoreConnectionError,
     exception_chain,
 )
+from cargohold.secrets import unresolved_secret
 from cargohold.stores.fsspec import FsspecArtifactStore
 from cargohold_gcp.config import ANONYMOUS_TOKEN, GCPArtifactStoreConfig
 
@@ -76,11 +76,7 @@ class GCPArtifactStore(FsspecArtifactStore):
         if config.authentication_secret is not None:
             # Refuse rather than ignore: falling through to other credentials would
             # act as an identity the user did not choose.
-            raise CargoholdError(
-                f"{self.name}: authentication_secret {config.authentication_secret!r} is set, "
-                "but this version of cargohold cannot read secrets yet; remove it and set "
-                "token, or rely on Application Default Credentials"
-            )
+            raise unresolved_secret(self.name, config.authentication_secret)
         # gcsfs first: where it is missing, that is the module the error should name.
         import gcsfs
         import gcsfs.core
@@ -289,3 +285,8 @@ def _displayed(url: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
     return f"{parts.scheme}://{host}" if parts.scheme else url
+
+
+def list_buckets(store: GCPArtifactStore) -> list[str]:
+    """The project's buckets these credentials can list: the ``gcp`` connector's resources."""
+    return [path.rstrip("/") for path in store.filesystem.ls("", refresh=True)]

@@ -26,3 +26,10 @@ def cargohold_integrations(register: Callable[[Integration], None]) -> None:
             description="Amazon S3 and S3-compatible object storage (MinIO, Ceph, R2) via s3fs.",
         )
     )
+
+
+@hookimpl
+def cargohold_connector_types(register: Callable[[Any], None]) -> None:
+    from cargohold_s3.credentials import AWS_CONNECTOR
+
+    register(AWS_CONNECTOR)

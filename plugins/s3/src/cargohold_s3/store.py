@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cargohold.errors import CargoholdError
 from cargohold.paths import PathType
+from cargohold.secrets import unresolved_secret
 from cargohold.stores.fsspec import FsspecArtifactStore
 from cargohold_s3.config import S3ArtifactStoreConfig
 from cargohold_s3.errors import ErrorContext, translate
@@ -55,14 +55,8 @@ class S3ArtifactStore(FsspecArtifactStore):
         config = self.config
         if config.authentication_secret is not None:
             # Using key/secret or the environment instead would connect as someone
-            # other than the user asked for; refuse until secrets can be resolved.
-            raise CargoholdError(
-                f"artifact store {self.name!r}: authentication_secret "
-                f"{config.authentication_secret!r} cannot be used yet, because this "
-                "version of cargohold has no secrets store; remove it and set key and "
-                "secret, or leave all three unset to use the AWS environment "
-                "(variables, profiles, instance roles)"
-            )
+            # other than the user asked for.
+            raise unresolved_secret(self.name, config.authentication_secret)
         import s3fs
 
         filesystem = s3fs.S3FileSystem(
@@ -182,3 +176,9 @@ class S3ArtifactStore(FsspecArtifactStore):
                     f"were not deleted; first: {first.get('Key')!r} "
                     f"({first.get('Code')}: {first.get('Message')})"
                 )
+
+
+def list_buckets(store: S3ArtifactStore) -> list[str]:
+    """The buckets the store's credentials can list: the ``aws`` connector's resources."""
+    response = store.filesystem.call_s3("list_buckets")
+    return [bucket["Name"] for bucket in response.get("Buckets", [])]

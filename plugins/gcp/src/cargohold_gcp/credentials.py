@@ -1,0 +1,104 @@
+"""Credentials of the ``gcp`` flavor from an ``authentication_secret`` and from
+``gcp`` service connectors. Light: pydantic only, no google.*.
+
+Both end as the store's own config fields (token, project, endpoint_url).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from cargohold.connectors import AuthMethod, ConnectorType, ResourceType, check_endpoint
+from cargohold.secrets import has_reference
+from cargohold_gcp.config import ANONYMOUS_TOKEN
+
+_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
+_KEY_FIELDS = ("client_email", "private_key")
+
+
+def _check_service_account(value: SecretStr) -> SecretStr:
+    text = value.get_secret_value()
+    if has_reference(text):
+        return value
+    try:
+        info = json.loads(text)
+    except ValueError:
+        # Never quote the text: it is a private key.
+        raise ValueError(
+            "is not JSON; give the content of the key file (--KEY=@key.json)"
+        ) from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise ValueError('is not a service-account key (its "type" must be "service_account")')
+    missing = [name for name in _KEY_FIELDS if not info.get(name)]
+    if missing:
+        raise ValueError(f"the service-account key lacks {', '.join(missing)}")
+    return value
+
+
+class GCPAuthenticationSecret(BaseModel):
+    """The keys an ``authentication_secret`` of a gcp store holds."""
+
+    model_config = _STRICT
+
+    token: SecretStr = Field(description="Service-account key JSON, or an OAuth token file path.")
+    project: str | None = None
+
+
+class GCPImplicitSettings(BaseModel):
+    """Application Default Credentials where the store runs."""
+
+    model_config = _STRICT
+
+    project: str | None = Field(default=None, description="Google Cloud project id.")
+    endpoint_url: str | None = Field(
+        default=None, description="Storage endpoint override, for emulators and private endpoints."
+    )
+    _endpoint = field_validator("endpoint_url")(check_endpoint)
+
+
+class GCPAnonymousSettings(GCPImplicitSettings):
+    """No credentials: public buckets, and emulators such as fake-gcs-server."""
+
+
+class GCPServiceAccountSettings(GCPImplicitSettings):
+    """A service-account key (the JSON key file's content)."""
+
+    service_account_json: SecretStr = Field(description="Content of the JSON key file.")
+    _key = field_validator("service_account_json")(_check_service_account)
+
+
+def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The gcp config fields for an auth method's (resolved) settings."""
+    fields = {key: settings[key] for key in ("project", "endpoint_url") if settings.get(key)}
+    if method == "service-account":
+        fields["token"] = settings["service_account_json"]
+    elif method == "anonymous":
+        fields["token"] = ANONYMOUS_TOKEN
+    return fields
+
+
+def authentication_secret_fields(secret: BaseModel) -> dict[str, Any]:
+    assert isinstance(secret, GCPAuthenticationSecret)
+    fields: dict[str, Any] = {"token": secret.token.get_secret_value()}
+    if secret.project:
+        fields["project"] = secret.project
+    return fields
+
+
+GCP_CONNECTOR = ConnectorType(
+    name="gcp",
+    description="Google Cloud, and GCS emulators through an endpoint override.",
+    auth_methods=(
+        AuthMethod.of("implicit", GCPImplicitSettings),
+        AuthMethod.of("service-account", GCPServiceAccountSettings),
+        AuthMethod.of("anonymous", GCPAnonymousSettings),
+    ),
+    resource_types=(ResourceType("gcs-bucket", flavor="gcp", scheme="gs://"),),
+    implementation="cargohold_gcp.store:list_buckets",
+    store_fields=store_fields,
+    credential_fields=frozenset({"token"}),
+)

@@ -1,0 +1,101 @@
+"""Credentials of the ``s3`` flavor from an ``authentication_secret`` and from
+``aws`` service connectors. Light: pydantic only, no botocore.
+
+Both end as the store's own config fields (key, secret, token, client_kwargs), so a
+store behaves the same whichever way its credentials came.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from cargohold.connectors import AuthMethod, ConnectorType, ResourceType, check_endpoint
+
+_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+class S3AuthenticationSecret(BaseModel):
+    """The keys an ``authentication_secret`` of an s3 store holds."""
+
+    model_config = _STRICT
+
+    aws_access_key_id: SecretStr
+    aws_secret_access_key: SecretStr
+    aws_session_token: SecretStr | None = None
+    region: str | None = None
+
+
+class AWSImplicitSettings(BaseModel):
+    """Credentials from the environment where the store runs (variables, profiles, roles)."""
+
+    model_config = _STRICT
+
+    region: str | None = Field(default=None, description="AWS region, e.g. eu-west-1.")
+    endpoint_url: str | None = Field(
+        default=None,
+        description="Endpoint override for S3-compatible servers, private endpoints, emulators.",
+    )
+
+    _endpoint = field_validator("endpoint_url")(check_endpoint)
+
+
+class AWSSecretKeySettings(AWSImplicitSettings):
+    """An access key pair: the same key names as the s3 authentication secret."""
+
+    aws_access_key_id: SecretStr
+    aws_secret_access_key: SecretStr
+
+
+class AWSSTSTokenSettings(AWSSecretKeySettings):
+    """Temporary credentials: an access key pair and its session token."""
+
+    aws_session_token: SecretStr
+
+
+def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The s3 config fields for an auth method's (resolved) settings."""
+    fields: dict[str, Any] = {}
+    client_kwargs = {}
+    if settings.get("endpoint_url"):
+        client_kwargs["endpoint_url"] = settings["endpoint_url"]
+    if settings.get("region"):
+        client_kwargs["region_name"] = settings["region"]
+    if client_kwargs:
+        fields["client_kwargs"] = client_kwargs
+    if method in ("secret-key", "sts-token"):
+        fields["key"] = settings["aws_access_key_id"]
+        fields["secret"] = settings["aws_secret_access_key"]
+    if method == "sts-token":
+        fields["token"] = settings["aws_session_token"]
+    return fields
+
+
+def authentication_secret_fields(secret: BaseModel) -> dict[str, Any]:
+    assert isinstance(secret, S3AuthenticationSecret)
+    settings: dict[str, Any] = {
+        "aws_access_key_id": secret.aws_access_key_id.get_secret_value(),
+        "aws_secret_access_key": secret.aws_secret_access_key.get_secret_value(),
+        "region": secret.region,
+    }
+    if secret.aws_session_token is None:
+        return store_fields("secret-key", settings)
+    settings["aws_session_token"] = secret.aws_session_token.get_secret_value()
+    return store_fields("sts-token", settings)
+
+
+AWS_CONNECTOR = ConnectorType(
+    name="aws",
+    description="Amazon Web Services, and S3-compatible servers through an endpoint override.",
+    auth_methods=(
+        AuthMethod.of("implicit", AWSImplicitSettings),
+        AuthMethod.of("secret-key", AWSSecretKeySettings),
+        AuthMethod.of("sts-token", AWSSTSTokenSettings),
+    ),
+    resource_types=(ResourceType("s3-bucket", flavor="s3", scheme="s3://"),),
+    implementation="cargohold_s3.store:list_buckets",
+    store_fields=store_fields,
+    credential_fields=frozenset({"key", "secret", "token"}),
+)
