@@ -28,8 +28,9 @@ def test_large_writes_are_multipart(
     make_store: MakeStore, bucket: str, admin: Any, request_log: RequestLog
 ) -> None:
     store = make_store(f"s3://{bucket}/big")
-    # s3fs uploads in parts of its block size (50 MiB) once a write outgrows one part.
-    payload = random.Random(1).randbytes(51 * 2**20)
+    # A write that outgrows one part (multipart_chunksize, 16 MiB by default) goes up
+    # as a multipart upload.
+    payload = random.Random(1).randbytes(17 * 2**20)
     request_log.start()
     with store.open("blob.bin", "wb") as handle:
         for start in range(0, len(payload), 8 * 2**20):

@@ -15,6 +15,9 @@ _CREDENTIAL_CLIENT_KWARGS = frozenset(
 )
 
 
+_MiB = 2**20
+
+
 class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
     """An S3 bucket (or a prefix in one), on AWS or any S3-compatible server."""
 
@@ -55,6 +58,14 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
         default=15.0,
         gt=0,
         description="Seconds to wait for data from an open connection before giving up.",
+    )
+    multipart_chunksize: int = Field(
+        default=16 * _MiB,
+        ge=5 * _MiB,
+        le=5 * 1024 * _MiB,
+        description="Bytes per part of a multipart upload (S3's limits: 5 MiB to 5 GiB). "
+        "A write holds about four parts in memory, and an object has at most 10,000 parts "
+        "(156 GiB at the default 16 MiB): raise it for larger objects.",
     )
     retries: int = Field(
         default=2,

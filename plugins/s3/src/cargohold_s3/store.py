@@ -98,6 +98,11 @@ class S3ArtifactStore(FsspecArtifactStore):
         options.update(config.config_kwargs or {})
         return options
 
+    def _open_writer(self, path: str, mode: str) -> Any:
+        # s3fs's 50 MiB default part makes a write hold ~175 MiB; a smaller part keeps
+        # a process copying several large files at once within a modest footprint.
+        return self.filesystem.open(path, mode, block_size=self.config.multipart_chunksize)
+
     def _translate_error(self, exc: Exception) -> Exception | None:
         config = self.config
         endpoint = (config.client_kwargs or {}).get("endpoint_url")
