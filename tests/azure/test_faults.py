@@ -1,9 +1,5 @@
-"""The Azure store through an unreliable network: the fault proxy in front of Azurite.
-
-With 10 % of requests answered 503, 5 % of connections reset and some delayed, 1,000
-writes and reads all succeed byte for byte. With every request failing, a write, a
-copy and a rename each raise one clear error and leave no trace.
-"""
+"""The azure store behind the fault proxy, in front of Azurite: see
+``tests/support/fault_workload.py`` for what each test asserts."""
 
 from __future__ import annotations
 
@@ -24,9 +20,7 @@ from tests.support.fault_workload import (
 
 pytestmark = pytest.mark.faults
 
-# The default budget (3 retries, 1 for a dropped connection) is sized for real
-# endpoints, whose error rates are far below the proxy's 15 %; this run raises it
-# through the documented fields.
+# The defaults suit real endpoints; the proxy's 15 % failure rate needs more retries.
 FAULT_TOLERANT = {"retry_total": 6, "retry_connect": 6, "retry_read": 6}
 
 

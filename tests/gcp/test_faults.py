@@ -1,10 +1,5 @@
-"""The GCS store through an unreliable network: the fault proxy in front of
-fake-gcs-server.
-
-With 10 % of requests answered 503, 5 % of connections reset and some delayed, 1,000
-writes and reads all succeed byte for byte. With every request failing, a write, a
-copy and a rename each raise one clear error and leave no trace.
-"""
+"""The gcp store behind the fault proxy, in front of fake-gcs-server: see
+``tests/support/fault_workload.py`` for what each test asserts."""
 
 from __future__ import annotations
 
@@ -24,8 +19,7 @@ from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.faults
 
-# The default budget (3 retries) is sized for real endpoints, whose error rates are far
-# below the proxy's 15 %; this run raises it through the documented field.
+# The defaults suit real endpoints; the proxy's 15 % failure rate needs more retries.
 FAULT_TOLERANT = {"retries": 6}
 
 

@@ -1,4 +1,11 @@
-"""The work each cloud's fault tests run through a store behind the fault proxy.
+"""The work each cloud's fault tests (``tests/{s3,gcp,azure}/test_faults.py``) run
+through a store behind the fault proxy.
+
+With 10 % of requests answered 503, 5 % of connections reset and some delayed, 1,000
+writes and reads through each cloud store all succeed byte for byte, given a retry
+budget raised through the store's documented fields. With every request failing and
+the default budget, a write, a copy and a rename each raise one clear error within
+seconds and leave no trace.
 
 ``round_trips`` writes and reads back many small objects concurrently and reports
 every one that failed or came back different. ``assert_failed_write_left_nothing``
