@@ -93,7 +93,8 @@ def assert_failed_write_left_nothing(
     """Through ``failing`` (every request fails) a write, a copy and a rename each
     raise one clear error; ``direct`` (no proxy) then sees no trace of them."""
     source = tmp_path / "model.bin"
-    source.write_bytes(random.Random(7).randbytes(3 << 20))
+    # Larger than the 16 MiB that GCS and Azure send as one request: their chunked path.
+    source.write_bytes(random.Random(7).randbytes(20 << 20))
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     existing = f"{prefix}/existing.bin"
     with direct.open(existing, "wb") as handle:
