@@ -24,10 +24,9 @@ if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
 _BUFFER_SIZE = 1 << 20
-_PARTIAL_PREFIX = "."
-_PARTIAL_SUFFIX = ".partial"
 # ".NAME.XXXXXXXX.partial": what mkstemp makes below for a write in progress, or left
-# behind by a process killed mid-write. Listings never show one.
+# behind by a process killed mid-write. Listings never show one (nor a user's file
+# that happens to be named so).
 _PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")
 
 
@@ -63,8 +62,8 @@ class AtomicLocalWriter(io.BufferedWriter):
         os.makedirs(parent, exist_ok=True)
         fd, self._temporary = tempfile.mkstemp(
             dir=parent,
-            prefix=f"{_PARTIAL_PREFIX}{os.path.basename(destination)}.",
-            suffix=_PARTIAL_SUFFIX,
+            prefix=f".{os.path.basename(destination)}.",
+            suffix=".partial",
         )
         self._destination = destination
         self._discarded = False
