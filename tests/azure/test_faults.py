@@ -10,22 +10,21 @@ from typing import Any
 import pytest
 
 from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
-from tests.support.fault_proxy import Faults, fault_proxy
 from tests.support.fault_workload import (
     OBJECTS,
-    assert_failed_write_left_nothing,
-    assert_faults_were_injected,
-    round_trips,
+    assert_dead_endpoint_leaves_nothing,
+    assert_round_trips_survive_faults,
 )
 
 pytestmark = pytest.mark.faults
 
-# The defaults suit real endpoints; the proxy's 15 % failure rate needs more retries.
+# The default budget suits real endpoints; a 15 % failure rate needs more retries.
 FAULT_TOLERANT = {"retry_total": 6, "retry_connect": 6, "retry_read": 6}
 
 
-def store_at(make_store: Callable[..., Any], container: str, url: str, **values: Any) -> Any:
-    return make_store(
+def behind(make_store: Callable[..., Any], container: str, **values: Any) -> Callable[[str], Any]:
+    """Stores of ``container`` whose endpoint is the given URL."""
+    return lambda url: make_store(
         path=f"az://{container}/runs",
         account_name=ACCOUNT_NAME,
         account_key=ACCOUNT_KEY,
@@ -39,13 +38,11 @@ def test_a_thousand_round_trips_survive_the_faults(
 ) -> None:
     container = azurite.new_container()
     upstream = f"http://127.0.0.1:{azurite.port}"
-    with fault_proxy(upstream, Faults()) as proxy:
-        store = store_at(make_store, container, proxy.url, **FAULT_TOLERANT)
-        failures = round_trips(store, f"az://{container}/runs")
-    assert failures == [], f"{len(failures)} failed, first: {failures[:3]}"
-    assert_faults_were_injected(proxy, requests_at_least=2 * OBJECTS)
-    direct = store_at(make_store, container, upstream)
-    assert len(direct.listdir(f"az://{container}/runs")) == OBJECTS
+    prefix = f"az://{container}/runs"
+    assert_round_trips_survive_faults(
+        upstream, behind(make_store, container, **FAULT_TOLERANT), prefix
+    )
+    assert len(behind(make_store, container)(upstream).listdir(prefix)) == OBJECTS
 
 
 def test_when_every_request_fails_nothing_is_left_behind(
@@ -53,7 +50,7 @@ def test_when_every_request_fails_nothing_is_left_behind(
 ) -> None:
     container = azurite.new_container()
     upstream = f"http://127.0.0.1:{azurite.port}"
-    with fault_proxy(upstream, Faults(fail_everything=True)) as proxy:
-        failing = store_at(make_store, container, proxy.url)
-        direct = store_at(make_store, container, upstream)
-        assert_failed_write_left_nothing(failing, direct, f"az://{container}/runs", tmp_path)
+    make = behind(make_store, container)
+    assert_dead_endpoint_leaves_nothing(
+        upstream, make, make(upstream), f"az://{container}/runs", tmp_path
+    )

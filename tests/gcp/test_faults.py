@@ -8,32 +8,26 @@ from pathlib import Path
 import pytest
 
 from tests.gcp.conftest import StoreFactory, gcp_store
-from tests.support.fault_proxy import Faults, fault_proxy
 from tests.support.fault_workload import (
     OBJECTS,
-    assert_failed_write_left_nothing,
-    assert_faults_were_injected,
-    round_trips,
+    assert_dead_endpoint_leaves_nothing,
+    assert_round_trips_survive_faults,
 )
 from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.faults
-
-# The defaults suit real endpoints; the proxy's 15 % failure rate needs more retries.
-FAULT_TOLERANT = {"retries": 6}
 
 
 def test_a_thousand_round_trips_survive_the_faults(
     gcs_server: RunningServer, make_store: StoreFactory
 ) -> None:
     direct = make_store()
-    with fault_proxy(gcs_server.url, Faults()) as proxy:
-        store = gcp_store(
-            direct.path, endpoint_url=proxy.url, token="anon", project="test", **FAULT_TOLERANT
-        )
-        failures = round_trips(store, f"{direct.path}/runs")
-    assert failures == [], f"{len(failures)} failed, first: {failures[:3]}"
-    assert_faults_were_injected(proxy, requests_at_least=2 * OBJECTS)
+    # The default budget suits real endpoints; a 15 % failure rate needs more retries.
+    assert_round_trips_survive_faults(
+        gcs_server.url,
+        lambda url: gcp_store(direct.path, endpoint_url=url, token="anon", retries=6),
+        f"{direct.path}/runs",
+    )
     assert len(direct.listdir(f"{direct.path}/runs")) == OBJECTS
 
 
@@ -41,6 +35,10 @@ def test_when_every_request_fails_nothing_is_left_behind(
     gcs_server: RunningServer, make_store: StoreFactory, tmp_path: Path
 ) -> None:
     direct = make_store()
-    with fault_proxy(gcs_server.url, Faults(fail_everything=True)) as proxy:
-        failing = gcp_store(direct.path, endpoint_url=proxy.url, token="anon", project="test")
-        assert_failed_write_left_nothing(failing, direct, f"{direct.path}/runs", tmp_path)
+    assert_dead_endpoint_leaves_nothing(
+        gcs_server.url,
+        lambda url: gcp_store(direct.path, endpoint_url=url, token="anon"),
+        direct,
+        f"{direct.path}/runs",
+        tmp_path,
+    )

@@ -25,13 +25,33 @@ from pathlib import Path
 from typing import Any
 
 from cargohold.errors import CargoholdError
-from tests.support.fault_proxy import FaultProxy
+from tests.support.fault_proxy import FaultProxy, Faults, fault_proxy
 
 OBJECTS = 1000
 WORKERS = 16
 # With the default retry budget, an endpoint that answers nothing but errors must be
 # given up on within this many seconds per operation.
 GIVE_UP_WITHIN = 10.0
+
+
+def assert_round_trips_survive_faults(
+    upstream: str, store_behind: Callable[[str], Any], prefix: str
+) -> None:
+    """Through a proxy to ``upstream`` with the default faults, ``OBJECTS`` round trips
+    under ``prefix`` all succeed byte for byte. ``store_behind(url)`` makes the store."""
+    with fault_proxy(upstream, Faults()) as proxy:
+        failures = round_trips(store_behind(proxy.url), prefix)
+    assert failures == [], f"{len(failures)} failed, first: {failures[:3]}"
+    assert_faults_were_injected(proxy, requests_at_least=2 * OBJECTS)
+
+
+def assert_dead_endpoint_leaves_nothing(
+    upstream: str, store_behind: Callable[[str], Any], direct: Any, prefix: str, tmp_path: Path
+) -> None:
+    """Through a proxy to ``upstream`` that fails every request: see
+    ``assert_failed_write_left_nothing``."""
+    with fault_proxy(upstream, Faults(fail_everything=True)) as proxy:
+        assert_failed_write_left_nothing(store_behind(proxy.url), direct, prefix, tmp_path)
 
 
 def payload(index: int) -> bytes:
