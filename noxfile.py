@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -47,6 +49,21 @@ def package_tests(session: nox.Session, folder: str) -> None:
     """Run the tests of one package (core, s3, gcp, azure, e2e)."""
     install_project(session, *TEST_REQUIREMENTS)
     session.run("pytest", f"tests/{folder}", *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Path fuzzing with 200,000 examples instead of the default run's 10,000."""
+    install_project(session, *TEST_REQUIREMENTS)
+    session.env["CARGOHOLD_FUZZ_EXAMPLES"] = os.environ.get("CARGOHOLD_FUZZ_EXAMPLES", "200000")
+    session.run("pytest", "tests/core/test_path_fuzz.py", *session.posargs)
+
+
+@nox.session(default=False)
+def faults(session: nox.Session) -> None:
+    """Only the fault-injection tests: each cloud store behind a failing proxy."""
+    install_project(session, *TEST_REQUIREMENTS)
+    session.run("pytest", "-m", "faults", "tests", *session.posargs)
 
 
 @nox.session

@@ -16,6 +16,8 @@ from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 class _AzureConformance(ArtifactStoreConformance):
     # Blob storage has no directories, only names with slashes in them.
     supports_empty_dirs = False
+    # Past the 16 MiB up to which a write is one Put Blob: the staged-block path too.
+    large_file_size = 20 * 1024 * 1024
     scheme: ClassVar[str]
 
     @pytest.fixture

@@ -163,3 +163,28 @@ def test_walk_of_an_unreachable_store_is_translated(make_store: Callable[..., An
     )
     with pytest.raises(StoreConnectionError):
         list(store.walk("az://container/runs"))
+
+
+@pytest.mark.parametrize(("retry_backoff", "retry_total"), [(0.1, 3), (0.3, 2)])
+def test_retry_backoff_sets_the_waits_between_retries(
+    make_store: Callable[..., Any], retry_backoff: float, retry_total: int
+) -> None:
+    """An endpoint that answers only 503: the retries wait retry_backoff, doubling."""
+    from tests.support.fault_proxy import Faults, fault_proxy
+
+    with fault_proxy(f"http://127.0.0.1:{closed_port()}", Faults(fail_everything=True)) as proxy:
+        store = make_store(
+            path="az://container",
+            account_name=ACCOUNT_NAME,
+            account_key=ACCOUNT_KEY,
+            account_url=f"{proxy.url}/{ACCOUNT_NAME}",
+            retry_backoff=retry_backoff,
+            retry_total=retry_total,
+        )
+        error, elapsed = timed_failure(
+            lambda: store.exists("az://container/x"), StoreConnectionError
+        )
+    assert proxy.counts["unavailable"] == retry_total + 1
+    waits = retry_backoff * (2**retry_total - 1)  # b + 2b + 4b + ...
+    assert 0.5 * waits <= elapsed < 1.5 * waits + 1.0, f"{elapsed:.2f}s for {waits:.2f}s of waits"
+    assert_one_line_without_secrets(error, ACCOUNT_KEY)

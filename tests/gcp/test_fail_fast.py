@@ -51,3 +51,23 @@ def test_endpoint_override_skips_the_bucket_layout_probe(make_store: StoreFactor
     assert type(store.filesystem) is gcsfs.core.GCSFileSystem, (
         "with an endpoint override the plain JSON-API filesystem must be used"
     )
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_a_server_that_keeps_failing_gets_retries_more_attempts(retries: int) -> None:
+    """Every answer a 503: `retries` sets how often a write is tried, then one line."""
+    from tests.support.fault_proxy import Faults, fault_proxy
+
+    with fault_proxy(f"http://127.0.0.1:{closed_port()}", Faults(fail_everything=True)) as proxy:
+        store = gcp_store("gs://bucket/root", endpoint_url=proxy.url, token="anon", retries=retries)
+        started = time.monotonic()
+        with (
+            pytest.raises(StoreConnectionError) as caught,
+            store.open("gs://bucket/root/model.bin", "wb") as handle,
+        ):
+            handle.write(b"weights")
+        elapsed = time.monotonic() - started
+    assert elapsed < 10, f"took {elapsed:.1f}s"
+    message = str(caught.value)
+    assert "\n" not in message and f"after {retries} retries" in message
+    assert proxy.counts["unavailable"] == retries + 1, proxy.counts

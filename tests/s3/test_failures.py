@@ -171,3 +171,17 @@ def test_implicit_credentials_come_from_the_environment(
     message, elapsed = timed_failure(lambda: store().exists("x"), StoreAuthenticationError)
     assert elapsed < BOUND
     assert "no usable AWS credentials" in message and "AWS_PROFILE" in message, message
+
+
+@pytest.mark.parametrize("retries", [0, 3])
+def test_a_server_that_keeps_failing_gets_retries_more_attempts(retries: int) -> None:
+    """Every answer a 503: `retries` sets how often a write is tried, then one line."""
+    from tests.support.fault_proxy import Faults, fault_proxy
+
+    with fault_proxy(f"http://127.0.0.1:{closed_port()}", Faults(fail_everything=True)) as proxy:
+        store = store_for(proxy.url, key="k", secret="s", retries=retries)
+        message, elapsed = timed_failure(lambda: write(store), StoreConnectionError)
+    assert elapsed < BOUND, f"took {elapsed:.1f}s"
+    assert_one_clean_line(message)
+    assert f"kept failing (HTTP 503) after {retries} retries" in message
+    assert proxy.counts["unavailable"] == retries + 1, proxy.counts

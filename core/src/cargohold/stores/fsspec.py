@@ -11,6 +11,8 @@ import contextlib
 import io
 import posixpath
 import re
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -106,6 +108,57 @@ def discard_raw(raw: Any) -> None:
         raw.closed = True
 
 
+# A BufferedUpload keeps up to this many bytes in memory, then spills to a temporary file.
+_SPOOL_IN_MEMORY = 16 << 20
+# Up to this size, upload_whole() sends a file as one request, which a retry repeats whole.
+_SINGLE_REQUEST_LIMIT = 16 << 20
+_COPY_CHUNK = 8 << 20
+
+
+class BufferedUpload(io.BufferedIOBase):
+    """A raw writer that keeps the bytes locally and hands them over once, on close.
+
+    Nothing reaches the backend while the caller writes, so a failure (or a
+    ``discard()``) before ``close()`` leaves nothing behind. ``commit(data, size)``
+    receives the whole content, rewound, and uploads it however the backend makes
+    that atomic: one request, which a retry repeats whole, or an upload protocol
+    that publishes the object only when it completes.
+    """
+
+    def __init__(self, commit: Callable[[IO[bytes], int], None], initial: bytes = b"") -> None:
+        super().__init__()
+        # Closed in close(), which every path through the writer reaches.
+        self._spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
+        self._commit = commit
+        self._discarded = False
+        self._spool.write(initial)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.closed:
+            raise ValueError("write to a closed file")
+        return self._spool.write(data)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            if not self._discarded:
+                size = self._spool.tell()
+                self._spool.seek(0)
+                self._commit(self._spool, size)
+        finally:
+            self._spool.close()
+            super().close()
+
+    def discard(self) -> None:
+        """Drop what was written; nothing is uploaded."""
+        self._discarded = True
+        self.close()
+
+
 class FsspecArtifactStore(BaseArtifactStore):
     """An artifact store over one fsspec filesystem, built on first use.
 
@@ -159,6 +212,26 @@ class FsspecArtifactStore(BaseArtifactStore):
     def _open_writer(self, path: str, mode: str) -> Any:
         """A raw binary writer with ``close()`` (commit) and ``discard()`` (abort)."""
         return self.filesystem.open(path, mode)
+
+    def _upload_whole(self, path: str, data: IO[bytes], size: int) -> None:
+        """Upload ``data`` so that the object appears complete or not at all.
+
+        A ``BufferedUpload`` commit for object stores: small files go as one request
+        (``pipe_file``), so a retry after a dropped connection repeats the whole
+        upload rather than resuming a session the server may already have closed;
+        larger ones go through the backend's chunked upload, which publishes the
+        object only when its last part is committed, and is aborted on failure.
+        """
+        if size < _SINGLE_REQUEST_LIMIT:
+            self.filesystem.pipe_file(path, data.read())
+            return
+        writer = self.filesystem.open(path, "wb")
+        try:
+            shutil.copyfileobj(data, writer, _COPY_CHUNK)
+        except BaseException:
+            discard_raw(writer)
+            raise
+        writer.close()
 
     def _copy_file(self, src: str, dst: str) -> None:
         self.filesystem.cp_file(src, dst)

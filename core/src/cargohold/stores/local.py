@@ -10,16 +10,29 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import posixpath
+import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from cargohold.paths import PathType
 from cargohold.stores.fsspec import FsspecArtifactStore
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
 _BUFFER_SIZE = 1 << 20
+# ".NAME.XXXXXXXX.partial": what mkstemp makes below for a write in progress, or left
+# behind by a process killed mid-write. Listings never show one (nor a user's file
+# that happens to be named so).
+_PARTIAL_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")
+
+
+def is_partial_write(name: str) -> bool:
+    """Whether ``name`` (a base name) is the temporary file of an unfinished write."""
+    return _PARTIAL_NAME.match(name) is not None
 
 
 def _umask() -> int:
@@ -48,7 +61,9 @@ class AtomicLocalWriter(io.BufferedWriter):
         parent = os.path.dirname(destination)
         os.makedirs(parent, exist_ok=True)
         fd, self._temporary = tempfile.mkstemp(
-            dir=parent, prefix=f".{os.path.basename(destination)}.", suffix=".partial"
+            dir=parent,
+            prefix=f".{os.path.basename(destination)}.",
+            suffix=".partial",
         )
         self._destination = destination
         self._discarded = False
@@ -124,6 +139,25 @@ class LocalArtifactStore(FsspecArtifactStore):
 
     def _remove_tree(self, path: str) -> None:
         shutil.rmtree(self._local(path))
+
+    # -- unfinished writes are not artifacts: listings leave them out ---------------
+
+    def listdir(self, path: PathType) -> list[PathType]:
+        return [name for name in super().listdir(path) if not is_partial_write(str(name))]
+
+    def glob(self, pattern: PathType) -> list[PathType]:
+        found = super().glob(pattern)
+        return [p for p in found if not is_partial_write(posixpath.basename(str(p)))]
+
+    def walk(
+        self,
+        top: PathType,
+        topdown: bool = True,
+        onerror: Callable[..., None] | None = None,
+    ) -> Iterator[tuple[PathType, list[PathType], list[PathType]]]:
+        for directory, dirnames, filenames in super().walk(top, topdown, onerror):
+            filenames[:] = [name for name in filenames if not is_partial_write(str(name))]
+            yield directory, dirnames, filenames
 
     def mkdir(self, path: object) -> None:
         # The root is part of the store, not something the caller must create first.

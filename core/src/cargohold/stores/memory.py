@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import io
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
-from cargohold.stores.fsspec import FsspecArtifactStore
+from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
-
-
-class _MemoryWriter(io.BytesIO):
-    """Buffers a write and publishes it whole on close; fsspec's memory file is
-    visible (and growing) from the moment it is opened."""
-
-    def __init__(self, filesystem: AbstractFileSystem, path: str, initial: bytes = b"") -> None:
-        super().__init__()
-        self.write(initial)
-        self._filesystem = filesystem
-        self._path = path
-        self._discarded = False
-
-    def close(self) -> None:
-        if not self.closed and not self._discarded:
-            self._filesystem.pipe_file(self._path, self.getvalue())
-        super().close()
-
-    def discard(self) -> None:
-        self._discarded = True
-        super().close()
 
 
 class MemoryArtifactStore(FsspecArtifactStore):
@@ -42,8 +20,14 @@ class MemoryArtifactStore(FsspecArtifactStore):
 
         return MemoryFileSystem()
 
-    def _open_writer(self, path: str, mode: str) -> _MemoryWriter:
+    def _open_writer(self, path: str, mode: str) -> BufferedUpload:
+        # fsspec's memory file is visible, and growing, from the moment it is opened;
+        # a BufferedUpload publishes the content whole on close.
         initial = b""
         if mode == "ab" and self.filesystem.isfile(path):
             initial = self.filesystem.cat_file(path)
-        return _MemoryWriter(self.filesystem, path, initial)
+
+        def publish(data: IO[bytes], size: int) -> None:
+            self.filesystem.pipe_file(path, data.read())
+
+        return BufferedUpload(publish, initial)

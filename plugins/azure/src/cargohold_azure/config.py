@@ -46,7 +46,8 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
     )
     # The Azure SDK's own defaults (20 s connect timeout; 3 retries after 18, 24
     # and 42 s) make an unreachable endpoint take minutes; these keep a wrong URL
-    # or a closed port a matter of seconds while still riding out brief throttling.
+    # or a closed port a matter of seconds (retries after 0.5, 1 and 2 s) while
+    # still riding out brief throttling.
     connect_timeout: float = Field(
         default=3.0, gt=0, description="Seconds to wait for a connection to the endpoint."
     )
@@ -67,7 +68,8 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
     retry_backoff: float = Field(
         default=0.5,
         ge=0,
-        description="Base wait before a retry, in seconds; each retry waits base + 2**n.",
+        description="Wait before the first retry, in seconds; each further retry waits "
+        "twice as long as the one before.",
     )
 
     @field_validator("account_url")

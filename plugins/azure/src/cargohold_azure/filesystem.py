@@ -8,33 +8,50 @@ credentials that never pass through fsspec's ``storage_options``.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from adlfs import AzureBlobFileSystem
 from azure.core.credentials import AzureNamedKeyCredential, AzureSasCredential
-from azure.storage.blob.aio import BlobServiceClient
+from azure.storage.blob.aio import BlobServiceClient, ExponentialRetry
 
 from cargohold_azure.auth import Credentials, Method
 from cargohold_azure.config import AzureArtifactStoreConfig
 
 _USER_AGENT = "cargohold-azure"
-# A retry waits retry_backoff + _INCREMENT_BASE ** n seconds (n = 1, 2, ...).
-_INCREMENT_BASE = 2
+
+
+class DoublingRetry(ExponentialRetry):
+    """The SDK's retry policy, waiting ``first_wait * 2**(n-1)`` before retry n.
+
+    The SDK's own formula, ``initial_backoff + increment_base**n``, adds whole
+    seconds whatever the base: even with increment_base 2 three retries wait 15 s,
+    so a small ``retry_backoff`` could never make retries quick.
+    """
+
+    def __init__(self, first_wait: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.first_wait = first_wait
+
+    def get_backoff_time(self, settings: dict[str, Any]) -> float:
+        wait = self.first_wait * 2 ** max(int(settings["count"]) - 1, 0)
+        # Up to half a wait either way, so that clients failing together retry apart.
+        return float(wait * random.uniform(0.5, 1.5))
 
 
 def client_options(config: AzureArtifactStoreConfig) -> dict[str, Any]:
     """Keyword arguments for the SDK's client: transport timeouts and retry policy."""
+    retry_policy = DoublingRetry(
+        config.retry_backoff,
+        retry_total=config.retry_total,
+        retry_connect=config.retry_connect,
+        retry_read=config.retry_read,
+        retry_status=config.retry_total,
+    )
     return {
         "connection_timeout": config.connect_timeout,
         "read_timeout": config.read_timeout,
-        "retry_total": config.retry_total,
-        "retry_connect": config.retry_connect,
-        "retry_read": config.retry_read,
-        "retry_status": config.retry_total,
-        "initial_backoff": config.retry_backoff,
-        "increment_base": _INCREMENT_BASE,
-        # The SDK's default jitter (3 s) would dwarf a sub-second backoff.
-        "random_jitter_range": config.retry_backoff / 2,
+        "retry_policy": retry_policy,
         "user_agent": _USER_AGENT,
     }
 

@@ -7,6 +7,7 @@ created, listed and described offline and without the cloud libraries.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from cargohold.errors import (
     StoreConnectionError,
     exception_chain,
 )
-from cargohold.stores.fsspec import FsspecArtifactStore, discard_raw
+from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore
 from cargohold_azure.auth import Credentials, Method, resolve_credentials
 from cargohold_azure.config import AzureArtifactStoreConfig
 
@@ -67,19 +68,20 @@ class AzureArtifactStore(FsspecArtifactStore):
             )
         return cast("AbstractFileSystem", create_filesystem(self.azure_config, self._credentials))
 
-    def _open_writer(self, path: str, mode: str) -> Any:
+    def _open_writer(self, path: str, mode: str) -> BufferedUpload:
+        # adlfs's own file stages a block and commits a block list even for a few
+        # bytes: two requests where one (Put Blob) will do, and retried as one.
+        writer = BufferedUpload(functools.partial(self._upload_whole, path))
         # Blob storage cannot append to a block blob (adlfs's "ab" makes an append
         # blob, which later "wb" writes and most tools cannot extend). Append as a
         # rewrite instead: a new upload starting with the old bytes, committed on
         # close, so a failed append leaves the previous object untouched.
-        existing = mode == "ab" and self.filesystem.isfile(path)
-        writer = self.filesystem.open(path, "wb")
-        if existing:
+        if mode == "ab" and self.filesystem.isfile(path):
             try:
                 with self.filesystem.open(path, "rb") as old:
                     shutil.copyfileobj(old, writer, _COPY_CHUNK)
             except BaseException:
-                discard_raw(writer)
+                writer.discard()
                 raise
         return writer
 
@@ -128,6 +130,12 @@ class AzureArtifactStore(FsspecArtifactStore):
                     f"store {self.name!r}: {endpoint} refused the {self._method()} "
                     f"({_error_code(cause)}); check the key, token or service principal "
                     "and its permissions on the container"
+                )
+            if isinstance(cause, HttpResponseError) and (cause.status_code or 0) >= 500:
+                return StoreConnectionError(
+                    f"store {self.name!r}: {endpoint} kept failing ({_error_code(cause)}) "
+                    f"after {self.azure_config.retry_total} retries; try again later, or "
+                    "raise retry_total"
                 )
             if isinstance(cause, ResourceNotFoundError) and _code(cause) == "ContainerNotFound":
                 container = self.root.body.split("/", 1)[0]

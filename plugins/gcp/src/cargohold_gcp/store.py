@@ -22,6 +22,7 @@ Choices made for gcsfs, and why:
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import random
@@ -37,7 +38,7 @@ from cargohold.errors import (
     exception_chain,
 )
 from cargohold.secrets import unresolved_secret
-from cargohold.stores.fsspec import FsspecArtifactStore
+from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore
 from cargohold_gcp.config import ANONYMOUS_TOKEN, GCPArtifactStoreConfig
 
 if TYPE_CHECKING:
@@ -162,6 +163,14 @@ class GCPArtifactStore(FsspecArtifactStore):
                 f"login`; for a public bucket or an emulator set token to {ANONYMOUS_TOKEN!r}"
             ) from None
         return credentials, project or adc_project
+
+    # -- writing --------------------------------------------------------------
+
+    def _open_writer(self, path: str, mode: str) -> BufferedUpload:
+        # gcsfs's own file starts a resumable upload even for a few bytes; a retry of
+        # its final chunk after a dropped connection can find the session closed (404)
+        # although the object was written. Small writes go up as one request instead.
+        return BufferedUpload(functools.partial(self._upload_whole, path))
 
     # -- errors ---------------------------------------------------------------
 

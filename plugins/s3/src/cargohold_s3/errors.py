@@ -46,6 +46,7 @@ class ErrorContext:
     endpoint_url: str | None
     connect_timeout: float
     read_timeout: float
+    retries: int = 0
 
     @property
     def endpoint(self) -> str:
@@ -73,6 +74,13 @@ def _error_code(exc: BaseException) -> str | None:
     error = response.get("Error") or {}
     code = error.get("Code") if isinstance(error, dict) else None
     return str(code) if code is not None else None
+
+
+def _status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    metadata = response.get("ResponseMetadata") if isinstance(response, dict) else None
+    status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else None
+    return status if isinstance(status, int) else None
 
 
 def translate(exc: Exception, context: ErrorContext) -> Exception | None:
@@ -111,6 +119,15 @@ def translate(exc: Exception, context: ErrorContext) -> Exception | None:
                 "(AWS_PROFILE) or an instance role"
             )
         if isinstance(cause, botocore.ClientError):
+            status = _status(cause)
+            if status is not None and status >= 500:
+                # Still failing after botocore's retries: a server or network problem.
+                code = _error_code(cause)
+                detail = f"HTTP {status}" + (f" {code}" if code and code != str(status) else "")
+                return StoreConnectionError(
+                    f"{who}: {context.endpoint} kept failing ({detail}) after "
+                    f"{context.retries} retries; try again later, or raise retries"
+                )
             return _client_error(_error_code(cause), who, context)
     return None
 

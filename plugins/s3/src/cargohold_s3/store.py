@@ -112,6 +112,7 @@ class S3ArtifactStore(FsspecArtifactStore):
             endpoint_url=str(endpoint) if endpoint else None,
             connect_timeout=config.connect_timeout,
             read_timeout=config.read_timeout,
+            retries=config.retries,
         )
         return translate(exc, context)
 
