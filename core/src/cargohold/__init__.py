@@ -7,9 +7,13 @@ Names are imported on first access, so that ``import cargohold`` (and
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# Not `from typing import TYPE_CHECKING`: typing costs more to import than the rest of
+# this module, and `cargohold --help` goes through here.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from cargohold import fileio
     from cargohold.artifacts import (
         ArtifactVersion,
