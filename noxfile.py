@@ -13,6 +13,7 @@ nox.options.reuse_existing_virtualenvs = True
 PACKAGES = ("core", "plugins/s3", "plugins/gcp", "plugins/azure")
 # Test folders under tests/, one session each for working on one package.
 TEST_FOLDERS = ("core", "s3", "gcp", "azure", "e2e")
+RUFF = "ruff==0.17.5"
 TEST_REQUIREMENTS = (
     "pytest>=8",
     "hypothesis>=6.100",
@@ -25,8 +26,9 @@ TEST_REQUIREMENTS = (
     "pandas",
     "pyarrow",
     "matplotlib",
+    # The scaffold test checks that a generated flavor project is ruff-clean.
+    RUFF,
 )
-RUFF = "ruff==0.17.5"
 MYPY = "mypy==2.4.1"
 
 

@@ -63,6 +63,8 @@ class StartupCase:
     state: str = FRESH_STATE
     reference: tuple[str, ...] | None = None
     min_speedup: float | None = None
+    # Run as ``python -m cargohold``: always through click, never the stored help.
+    as_module: bool = False
 
 
 CASES: tuple[StartupCase, ...] = (
@@ -73,6 +75,11 @@ CASES: tuple[StartupCase, ...] = (
         target_ms=60.0,
         reference=("--help",),
         min_speedup=25.0,
+    ),
+    StartupCase(
+        "python -m cargohold --help (rendered by click, as on a first run; reference)",
+        ("--help",),
+        as_module=True,
     ),
     StartupCase(
         "P2 cargohold artifact-store list",
@@ -246,10 +253,10 @@ def compile_installed(python: str, env: Mapping[str, str], distributions: Sequen
 
 _CHECK_SCRIPT = textwrap.dedent(
     """
-    import importlib.util, json, os, struct, sys
+    import importlib, importlib.util, json, os, struct, sys
     sys.argv = [sys.argv[0], *json.loads(os.environ["BENCH_ARGV"])]
-    if os.environ["BENCH_SCRIPT"]:
-        from cargohold.cli import main
+    if os.environ["BENCH_ENTRY"]:
+        main = getattr(importlib.import_module(os.environ["BENCH_ENTRY"]), "main")
         try:
             main()
         except SystemExit:
@@ -294,7 +301,12 @@ def check_bytecode(python: str, env: Mapping[str, str], case: StartupCase) -> By
     check_env = {
         **env,
         "BENCH_ARGV": json.dumps(list(case.argv or ())),
-        "BENCH_SCRIPT": "1" if case.argv is not None else "",
+        # What the case runs: the console script's module, or click's (python -m).
+        "BENCH_ENTRY": ""
+        if case.argv is None
+        else "cargohold.cli"
+        if case.as_module
+        else "cargohold._console",
     }
     result = subprocess.run(
         [python, "-B", "-c", _CHECK_SCRIPT],
@@ -314,6 +326,8 @@ def check_bytecode(python: str, env: Mapping[str, str], case: StartupCase) -> By
 def command(python: str, script: Path, case: StartupCase) -> list[str]:
     if case.argv is None:
         return [python, "-c", "pass"]
+    if case.as_module:
+        return [python, "-m", "cargohold", *case.argv]
     return [str(script), *case.argv]
 
 

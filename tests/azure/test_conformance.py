@@ -10,7 +10,7 @@ import pytest
 
 from cargohold.stores.base import BaseArtifactStore
 from cargohold.testing import ArtifactStoreConformance
-from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
+from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 
 
 class _AzureConformance(ArtifactStoreConformance):

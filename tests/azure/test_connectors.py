@@ -8,7 +8,7 @@ import pytest
 
 from cargohold import Client
 from cargohold.errors import CargoholdError
-from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
+from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 
 
 def test_a_connected_store_writes_and_reads(azurite: Azurite) -> None:

@@ -12,9 +12,8 @@ import pytest
 import cargohold
 from cargohold import Client
 from cargohold.errors import CargoholdWarning
-from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
-from tests.s3.conftest import start_moto
 from tests.s3.helpers import admin_client
+from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite, start_moto
 from tests.support.servers import RunningServer
 
 

@@ -11,7 +11,7 @@ import pytest
 from cargohold.errors import CargoholdError, StoreAuthenticationError
 from cargohold_azure.auth import Method, resolve_credentials
 from cargohold_azure.config import AzureArtifactStoreConfig
-from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
+from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 
 
 def account_sas(azurite: Azurite) -> str:

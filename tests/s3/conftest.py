@@ -7,12 +7,10 @@ store under test, so a check does not share the code it checks.
 from __future__ import annotations
 
 import json
-import sys
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,23 +19,10 @@ from cargohold_s3.config import S3ArtifactStoreConfig
 from cargohold_s3.flavor import S3ArtifactStoreFlavor
 from cargohold_s3.store import S3ArtifactStore
 from tests.s3.helpers import Canary, RequestLog, admin_client
-from tests.support.servers import RunningServer, free_port, http_answers, running_server
+from tests.support.emulators import start_moto
+from tests.support.servers import RunningServer
 
 MakeStore = Callable[..., S3ArtifactStore]
-
-
-def start_moto(log: Path, env: dict[str, str] | None = None) -> Any:
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("moto_server")),
-        "-H",
-        "127.0.0.1",
-        "-p",
-        str(port),
-    ]
-    return running_server(
-        command, port, http_answers(f"http://127.0.0.1:{port}/moto-api/"), log, env=env
-    )
 
 
 @pytest.fixture(scope="session")

@@ -1,39 +1,37 @@
-"""Data benchmarks on a real S3 server (moto, on loopback): copies, large objects, listing.
+"""Data benchmarks on real servers on loopback (moto, fake-gcs-server, Azurite).
 
 P4 copies a folder artifact of 1,000 small files from the local store with
 ``artifact-store copy``'s engine, beside a per-file loop through the same two stores
-and a raw fsspec batch ``put``. P7 copies one 1 GiB artifact in a child process and
-reads its peak resident memory against the same process just before the copy.
+and a raw fsspec batch ``put``. P5 writes and reads a 256 MiB object through the
+store and through a plain s3fs/gcsfs/adlfs filesystem on the same server. Both run
+on each of the three servers (the GCS and Azure rows are P8). Within a round the
+cases run one after the other against the same server, so they see the same server
+and the same machine load.
 
-P5 writes and reads a 256 MiB object through the store and through a plain s3fs
-filesystem on the same server, interleaved run by run, so both see the same server
-and the same machine load. P6 walks a tree of 5,000 objects under 100 prefixes and
-counts the list requests the *server* logged, beside fsspec's own ``walk``.
-
-The server, its request log and the bucket helper are the ones the S3 tests use, so
-the benchmark measures the set-up the tests check.
+On S3 only: P6 walks a tree of 5,000 objects under 100 prefixes and counts the list
+requests the *server* logged, beside fsspec's own ``walk``; P7 copies one 1 GiB
+artifact in a child process and reads its peak resident memory against the same
+process just before the copy.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
 import time
-import uuid
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from backends import BACKENDS, S3, Backend, cargohold_store
 from stats import Measured
 
-from tests.s3.conftest import start_moto
-from tests.s3.helpers import RequestLog, admin_client
+from tests.s3.helpers import RequestLog
 from tests.support.servers import RunningServer
 
 MiB = 2**20
@@ -44,41 +42,6 @@ SMALL_FILE_BYTES = 4 * 1024
 HUGE_FILE_BYTES = 1024 * MiB
 TREE_PREFIXES = 100
 TREE_OBJECTS = 5_000
-KEY = SECRET = "testing"
-
-
-@contextlib.contextmanager
-def s3_server(workdir: Path) -> Iterator[RunningServer]:
-    with start_moto(workdir / "moto.log") as server:
-        yield server
-
-
-def new_bucket(server: RunningServer) -> str:
-    name = f"bench-{uuid.uuid4().hex[:12]}"
-    admin_client(server.url).create_bucket(Bucket=name)
-    return name
-
-
-def cargohold_store(server: RunningServer, path: str) -> Any:
-    from cargohold_s3.config import S3ArtifactStoreConfig
-    from cargohold_s3.flavor import S3ArtifactStoreFlavor
-
-    config = S3ArtifactStoreConfig(
-        path=path, key=KEY, secret=SECRET, client_kwargs={"endpoint_url": server.url}
-    )
-    return S3ArtifactStoreFlavor().create_store(config)
-
-
-def raw_s3fs(server: RunningServer) -> Any:
-    import s3fs
-
-    return s3fs.S3FileSystem(
-        key=KEY,
-        secret=SECRET,
-        client_kwargs={"endpoint_url": server.url},
-        skip_instance_cache=True,
-        use_listings_cache=False,
-    )
 
 
 def _timed(action: Callable[..., object], *args: Any, **kwargs: Any) -> float:
@@ -102,30 +65,36 @@ def _read(opener: Callable[[str, str], Any], path: str) -> None:
         raise RuntimeError(f"read {total} bytes of {path}, wrote {LARGE_OBJECT_BYTES}")
 
 
-def large_object(server: RunningServer, runs: int, warmups: int) -> list[Measured]:
-    """P5: seconds to write, then read, 256 MiB: the store beside raw s3fs."""
-    bucket = new_bucket(server)
-    store = cargohold_store(server, f"s3://{bucket}/store")
-    raw = raw_s3fs(server)
+def _row_prefix(backend: Backend, figure: str) -> str:
+    """P4/P5 on S3; the same figures on GCS and Azure are the issue's P8."""
+    return figure if backend is S3 else f"P8 ({figure} on {backend.label})"
+
+
+def large_object(backend: Backend, server: Any, runs: int, warmups: int) -> list[Measured]:
+    """P5: seconds to write, then read, 256 MiB: the store beside the raw filesystem."""
+    bucket = backend.new_bucket(server)
+    store = cargohold_store(backend, server, f"{backend.scheme}://{bucket}/store")
+    raw = backend.raw_filesystem(server)
     chunk = bytes(range(256)) * (CHUNK_BYTES // 256)
-    ours_path, raw_path = f"s3://{bucket}/store/large.bin", f"{bucket}/raw/large.bin"
+    ours_path, raw_path = f"{backend.scheme}://{bucket}/store/large.bin", f"{bucket}/raw/large.bin"
     samples: dict[str, list[float]] = {"write": [], "raw-write": [], "read": [], "raw-read": []}
     for round_number in range(warmups + runs):
         round_samples = {
-            "write": _timed(lambda: _write(store.open, ours_path, chunk)),
-            "raw-write": _timed(lambda: _write(raw.open, raw_path, chunk)),
-            "read": _timed(lambda: _read(store.open, ours_path)),
-            "raw-read": _timed(lambda: _read(raw.open, raw_path)),
+            "write": _timed(_write, store.open, ours_path, chunk),
+            "raw-write": _timed(_write, raw.open, raw_path, chunk),
+            "read": _timed(_read, store.open, ours_path),
+            "raw-read": _timed(_read, raw.open, raw_path),
         }
         if round_number >= warmups:
             for name, seconds in round_samples.items():
                 samples[name].append(seconds)
+    library = type(raw).__module__.split(".")[0]
     return [
         Measured(
-            label=f"P5 {verb} 256 MiB through the S3 store",
+            label=f"{_row_prefix(backend, 'P5')} {verb} 256 MiB through the store",
             samples=tuple(samples[verb]),
             unit="s",
-            reference=f"raw s3fs `{verb}`",
+            reference=f"raw {library} `{verb}`",
             reference_samples=tuple(samples[f"raw-{verb}"]),
             min_speedup=0.9,
         )
@@ -134,6 +103,8 @@ def large_object(server: RunningServer, runs: int, warmups: int) -> list[Measure
 
 
 def _fill_tree(server: RunningServer, bucket: str) -> None:
+    from tests.s3.helpers import admin_client
+
     client = admin_client(server.url)
     keys = [
         f"tree/prefix-{number % TREE_PREFIXES:03d}/object-{number:05d}"
@@ -161,10 +132,10 @@ def _count_walk(log: RequestLog, walk: Callable[[], list[Any]]) -> tuple[float, 
 
 def listing(server: RunningServer, runs: int, warmups: int) -> list[Measured]:
     """P6: list requests and seconds to walk 5,000 objects under 100 prefixes."""
-    bucket = new_bucket(server)
+    bucket = S3.new_bucket(server)
     _fill_tree(server, bucket)
-    store = cargohold_store(server, f"s3://{bucket}/tree")
-    raw = raw_s3fs(server)
+    store = cargohold_store(S3, server, f"s3://{bucket}/tree")
+    raw = S3.raw_filesystem(server)
     log = RequestLog(server)
     ours: list[tuple[float, int]] = []
     fsspec_default: list[tuple[float, int]] = []
@@ -193,8 +164,8 @@ def listing(server: RunningServer, runs: int, warmups: int) -> list[Measured]:
     ]
 
 
-def _client_with_s3_store(config_dir: Path, server: RunningServer, path: str) -> Any:
-    """A Client on a new state directory, with an ``s3`` store registered on ``path``."""
+def _client_with_store(config_dir: Path, backend: Backend, server: Any, path: str) -> Any:
+    """A Client on a new state directory, with a store named ``remote`` on ``path``."""
     from cargohold import Client
     from cargohold.errors import CargoholdWarning
 
@@ -203,14 +174,7 @@ def _client_with_s3_store(config_dir: Path, server: RunningServer, path: str) ->
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CargoholdWarning)
         client.register_artifact_store(
-            "s3",
-            "s3",
-            {
-                "path": path,
-                "key": KEY,
-                "secret": SECRET,
-                "client_kwargs": {"endpoint_url": server.url},
-            },
+            "remote", backend.flavor, {"path": path, **backend.store_values(server)}
         )
     return client
 
@@ -226,37 +190,38 @@ def _per_file_loop(source: Any, target: Any, version: Any, destination: str) -> 
 
 
 def many_small_files(
-    server: RunningServer, workdir: Path, runs: int, warmups: int
+    backend: Backend, server: Any, workdir: Path, runs: int, warmups: int
 ) -> list[Measured]:
-    """P4: seconds to copy 1,000 x 4 KiB local -> S3 three ways."""
+    """P4: seconds to copy 1,000 x 4 KiB from the local store three ways."""
     folder = workdir / "small-files"
-    folder.mkdir()
-    for number in range(SMALL_FILES):
-        (folder / f"{number:04d}.bin").write_bytes(os.urandom(SMALL_FILE_BYTES))
-    bucket = new_bucket(server)
-    raw = raw_s3fs(server)
+    if not folder.exists():
+        folder.mkdir()
+        for number in range(SMALL_FILES):
+            (folder / f"{number:04d}.bin").write_bytes(os.urandom(SMALL_FILE_BYTES))
+    bucket = backend.new_bucket(server)
+    raw = backend.raw_filesystem(server)
     samples: dict[str, list[float]] = {"ours": [], "per-file": [], "raw": []}
     for round_number in range(warmups + runs):
-        client = _client_with_s3_store(
-            workdir / f"state-{round_number}", server, f"s3://{bucket}/ours-{round_number}"
-        )
+        root = f"{backend.scheme}://{bucket}/ours-{round_number}"
+        state = workdir / f"state-{backend.flavor}-{round_number}"
+        client = _client_with_store(state, backend, server, root)
         version = client.artifacts.save(folder, "small-files")
         local = client.get_artifact_store("default")
-        target = client.get_artifact_store("s3")
+        target = client.get_artifact_store("remote")
         timings = {
-            "ours": _timed(client.artifacts.copy, "default", "s3"),
-            "per-file": _timed(
-                _per_file_loop, local, target, version, f"s3://{bucket}/ours-{round_number}/loop"
-            ),
+            "ours": _timed(client.artifacts.copy, "default", "remote"),
+            "per-file": _timed(_per_file_loop, local, target, version, f"{root}/loop"),
             "raw": _timed(raw.put, f"{folder}/", f"{bucket}/raw-{round_number}/", recursive=True),
         }
         if round_number >= warmups:
             for name, seconds in timings.items():
                 samples[name].append(seconds)
     ours = tuple(samples["ours"])
+    library = type(raw).__module__.split(".")[0]
+    prefix = _row_prefix(backend, "P4")
     return [
         Measured(
-            label="P4 copy 1,000 x 4 KiB local -> S3 (`artifact-store copy`)",
+            label=f"{prefix} copy 1,000 x 4 KiB local -> {backend.label} (`artifact-store copy`)",
             samples=ours,
             unit="s",
             reference="per-file copy loop",
@@ -264,10 +229,10 @@ def many_small_files(
             min_speedup=5.0,
         ),
         Measured(
-            label="P4 the same copy, beside a raw batch put",
+            label=f"{prefix} the same copy, beside a raw batch put",
             samples=ours,
             unit="s",
-            reference="s3fs `put(recursive=True)`",
+            reference=f"{library} `put(recursive=True)`",
             reference_samples=tuple(samples["raw"]),
             min_speedup=1 / 1.2,
         ),
@@ -282,11 +247,11 @@ _PEAK_DURING_COPY = textwrap.dedent(
     import resource, sys
     from cargohold import Client
     client = Client()
-    client.get_artifact_store("s3").filesystem  # the S3 client, built before measuring
+    client.get_artifact_store("remote").filesystem  # the S3 client, built before measuring
     client.get_artifact_store("default").exists("x")
     with open("/proc/self/statm") as statm:
         before = int(statm.read().split()[1]) * resource.getpagesize() // 1024
-    client.artifacts.copy("default", "s3")
+    client.artifacts.copy("default", "remote")
     print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     """
 )
@@ -299,11 +264,11 @@ def huge_file_memory(server: RunningServer, workdir: Path, runs: int) -> list[Me
     with huge.open("wb") as handle:
         for _ in range(HUGE_FILE_BYTES // MiB):
             handle.write(block)
-    bucket = new_bucket(server)
+    bucket = S3.new_bucket(server)
     added: list[float] = []
     for round_number in range(runs):
         state = workdir / f"huge-state-{round_number}"
-        client = _client_with_s3_store(state, server, f"s3://{bucket}/huge-{round_number}")
+        client = _client_with_store(state, S3, server, f"s3://{bucket}/huge-{round_number}")
         client.artifacts.save(huge, "huge")
         env = {**os.environ, "CARGOHOLD_CONFIG_DIR": str(state)}
         done = subprocess.run(
@@ -317,7 +282,7 @@ def huge_file_memory(server: RunningServer, workdir: Path, runs: int) -> list[Me
         before, peak = (int(value) for value in done.stdout.split())
         added.append((peak - before) / 1024)
         # moto keeps objects in memory: give the gibibyte back before the next round.
-        raw_s3fs(server).rm(f"{bucket}/huge-{round_number}", recursive=True)
+        S3.raw_filesystem(server).rm(f"{bucket}/huge-{round_number}", recursive=True)
         shutil.rmtree(state)
     return [
         Measured(
@@ -329,11 +294,14 @@ def huge_file_memory(server: RunningServer, workdir: Path, runs: int) -> list[Me
     ]
 
 
-def run_s3_data(workdir: Path, runs: int, warmups: int) -> list[Measured]:
-    with s3_server(workdir) as server:
-        return [
-            *many_small_files(server, workdir, runs, warmups),
-            *large_object(server, runs, warmups),
-            *listing(server, runs, warmups),
-            *huge_file_memory(server, workdir, min(runs, 3)),
-        ]
+def run_data(workdir: Path, runs: int, warmups: int) -> list[Measured]:
+    """Every data figure, one server at a time (S3 first: it carries P6 and P7 too)."""
+    measured: list[Measured] = []
+    for backend in BACKENDS:
+        with backend.start(workdir) as server:
+            measured += many_small_files(backend, server, workdir, runs, warmups)
+            measured += large_object(backend, server, runs, warmups)
+            if backend is S3:
+                measured += listing(server, runs, warmups)
+                measured += huge_file_memory(server, workdir, min(runs, 3))
+    return measured
