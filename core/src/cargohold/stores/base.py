@@ -13,7 +13,7 @@ import builtins
 import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -23,6 +23,8 @@ from cargohold.paths import PathType, StoreRoot
 
 if TYPE_CHECKING:
     from cargohold.flavors import Flavor as FlavorType
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 # The path arguments of each interface method, in positional order after ``self``.
 PATH_ARGUMENTS: dict[str, tuple[str, ...]] = {
@@ -88,6 +90,16 @@ def _resolving(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[.
 
     wrapper.__cargohold_resolving__ = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def resolves_paths(*names: str) -> Callable[[_Method], _Method]:
+    """Give a store method beyond the interface what interface methods get: the named
+    path arguments resolved against the root, and backend errors translated."""
+
+    def decorate(method: _Method) -> _Method:
+        return cast("_Method", _resolving(method, names))
+
+    return decorate
 
 
 class BaseArtifactStore(ABC):

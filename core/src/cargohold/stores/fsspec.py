@@ -24,7 +24,7 @@ from cargohold.errors import (
 )
 from cargohold.flavors import missing_dependency_error
 from cargohold.paths import PathType, split_scheme
-from cargohold.stores.base import BaseArtifactStore
+from cargohold.stores.base import BaseArtifactStore, resolves_paths
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
@@ -408,28 +408,24 @@ class FsspecArtifactStore(BaseArtifactStore):
 
     # -- batch helpers ------------------------------------------------------------
 
+    @resolves_paths("top")
     def file_sizes(self, top: PathType) -> dict[str, int]:
         """Size of every file under ``top``, keyed by path, from one recursive listing."""
-        resolved = self.resolve(top)
-        found = self.filesystem.find(resolved, detail=True)
+        assert isinstance(top, str)
+        found = self.filesystem.find(top, detail=True)
         return {
-            self._user_path(str(name), resolved): int(info.get("size") or 0)
+            self._user_path(str(name), top): int(info.get("size") or 0)
             for name, info in found.items()
             if info.get("type") != "directory"
         }
 
+    @resolves_paths("path")
     def read_bytes(self, path: PathType, start: int = 0, end: int | None = None) -> bytes:
         """Bytes ``start`` to ``end`` (default: the end) of a non-empty file, in one
         request and without read-ahead buffers: no metadata request first."""
-        try:
-            # An explicit range start keeps s3fs from asking for the size first (it
-            # would, to split large reads); an empty object has no byte 0 to start at.
-            return bytes(self.filesystem.cat_file(self.resolve(path), start=start, end=end))
-        except Exception as exc:
-            translated = self.translated(exc)
-            if translated is exc:
-                raise
-            raise translated from exc
+        # An explicit range start keeps s3fs from asking for the size first (it would,
+        # to split large reads); an empty object has no byte 0 to start at.
+        return bytes(self.filesystem.cat_file(path, start=start, end=end))
 
     # -- helpers ----------------------------------------------------------------
 
