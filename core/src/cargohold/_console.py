@@ -52,29 +52,26 @@ def _help_width() -> int:
 
 
 def _cache_key() -> str | None:
-    """What the stored text must have been rendered for; None when it cannot be told."""
+    """The CLI module the stored text must have been rendered from (each width has
+    its own file); None when it cannot be told."""
     cli_module = os.path.join(os.path.dirname(__file__), "cli", "__init__.py")
     try:
         stat = os.stat(cli_module)
     except OSError:
         return None
-    return f"{stat.st_size}-{stat.st_mtime_ns}-{_help_width()}"
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
 
 
-def _cache_path() -> str:
-    return os.path.join(_cache_dir(), f"{CACHE_FILE_PREFIX}{_help_width()}.txt")
-
-
-def _stored_help(key: str) -> str | None:
+def _stored_help(path: str, key: str) -> str | None:
     try:
-        with open(_cache_path(), encoding="utf-8") as stored:
+        with open(path, encoding="utf-8") as stored:
             first_line, _, text = stored.read().partition("\n")
     except (OSError, ValueError):
         return None
     return text if first_line == key else None
 
 
-def _render_and_store(key: str | None) -> str:
+def _render_and_store(path: str, key: str | None) -> str:
     """The root help as click prints it; stored for next time (best effort)."""
     import click
 
@@ -84,29 +81,30 @@ def _render_and_store(key: str | None) -> str:
     with click.Context(cli, info_name="cargohold", **cli.context_settings) as context:
         text = cli.get_help(context) + "\n"
     if key is not None:
-        _store(key, text)
+        _store(path, key, text)
     return text
 
 
-def _store(key: str, text: str) -> None:
+def _store(path: str, key: str, text: str) -> None:
     import tempfile
 
-    directory = _cache_dir()
+    directory = os.path.dirname(path)
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".help-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stored:
             stored.write(f"{key}\n{text}")
-        os.replace(temporary, _cache_path())
+        os.replace(temporary, path)
     except OSError:
         pass  # an unwritable cache only means the next --help renders again
 
 
 def main() -> None:
     if sys.argv[1:] in HELP_ARGUMENTS:
+        path = os.path.join(_cache_dir(), f"{CACHE_FILE_PREFIX}{_help_width()}.txt")
         key = _cache_key()
-        text = _stored_help(key) if key is not None else None
-        sys.stdout.write(text if text is not None else _render_and_store(key))
+        text = _stored_help(path, key) if key is not None else None
+        sys.stdout.write(text if text is not None else _render_and_store(path, key))
         return
     from cargohold.cli import main as cli_main
 
