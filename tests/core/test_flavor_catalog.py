@@ -110,7 +110,8 @@ def cli(site: Path, config_dir: Path, *args: str, **env: str) -> subprocess.Comp
         try:
             main()
         finally:
-            heavy = sorted(m for m in ("pydantic", "pluggy") if m in sys.modules)
+            watched = ("pydantic", "pluggy", "cargohold.secrets")
+            heavy = sorted(m for m in watched if m in sys.modules)
             print("LOADED:" + json.dumps(heavy), file=sys.stderr)
         """
     )
@@ -154,11 +155,12 @@ def test_a_warm_catalog_spares_the_imports_and_follows_the_environment(tmp_path:
 
     first = cli(site, config_dir, *listing)
     assert schemes_of_acme(first) == ["acme://"]
-    assert loaded(first) == ["pluggy", "pydantic"]
+    assert {"pluggy", "pydantic"} <= set(loaded(first))
 
     warm = cli(site, config_dir, *listing)
     assert schemes_of_acme(warm) == ["acme://"]
     assert loaded(warm) == [], "a warm catalog must not load the plugins"
+    # Nor does describe, which needs the secrets module only for a config with references.
     described = cli(site, config_dir, "artifact-store", "describe", "default")
     assert described.returncode == 0 and loaded(described) == []
 
