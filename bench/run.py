@@ -248,7 +248,8 @@ def data_benchmark(options: Options) -> Outcome:
         f"P4 (and P8 on GCS, Azure): {data.SMALL_FILES:,} files of"
         f" {data.SMALL_FILE_BYTES // 1024} KiB saved as one folder artifact in the local"
         " store, then copied with `Client().artifacts.copy` (the engine of"
-        " `artifact-store copy`: 8 workers, every file read back and its sha256 checked)."
+        " `artifact-store copy`: 8 workers, every file checked against its recorded sha256 on"
+        " the way and against the MD5 the server lists for it afterwards)."
         " Beside it, in the same round: a loop that streams each file through the two"
         " stores' `open` one after the other, and the raw filesystem's batch"
         " `put(recursive=True)` of the folder (no verification).",
@@ -295,7 +296,7 @@ def copy_limits(rows: Sequence[Row]) -> list[str]:
             f"{against_loop.case.split(' copy')[0]}: the per-file loop took {loop:.1f} s;"
             f" {against_loop.min_speedup:g}x faster would be {needed:.1f} s, {verdict}"
             f" ({against_raw.reference}: {raw:.1f} s, cargohold {against_loop.median:.1f} s"
-            " with every file read back and checked)."
+            " with every file verified)."
         )
     return notes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 
+from cargohold.stores.fsspec import ListedFile
 from tests.gcp.conftest import StoreFactory
 
 SMALL_OBJECTS = 500
@@ -63,3 +64,15 @@ def test_64_mib_object_round_trip_byte_exact(make_store: StoreFactory) -> None:
         while chunk := handle.read(4 * 1024 * 1024):
             digest.update(chunk)
     assert digest.hexdigest() == hashlib.sha256(payload).hexdigest()
+
+
+def test_a_written_object_lists_with_the_md5_of_its_bytes(make_store: StoreFactory) -> None:
+    # What lets `artifact-store copy` verify a copy without downloading it.
+    store = make_store()
+    payload = random.Random(7).randbytes(5000)
+    with store.open(f"{store.path}/m/x.bin", "wb") as handle:
+        handle.write(payload)
+    md5 = hashlib.md5(payload, usedforsecurity=False).hexdigest()
+    assert store.list_files(f"{store.path}/m") == {
+        f"{store.path}/m/x.bin": ListedFile(len(payload), md5)
+    }

@@ -27,7 +27,7 @@ def admin_client(url: str, key: str = "testing", secret: str = "testing") -> Any
     )
 
 
-_LINE = re.compile(r'"(?:\x1b\[[0-9;]*m)?([A-Z]+) (\S+) HTTP/[0-9.]+')
+_LINE = re.compile(r'"(?:\x1b\[[0-9;]*m)*([A-Z]+) (\S+) HTTP/[0-9.]+')
 
 
 class RequestLog:

@@ -1,28 +1,40 @@
 """Copying artifact files between any two stores, checksummed, with progress.
 
 Files move concurrently through a bounded thread pool, each streamed in chunks so
-that memory does not grow with file size. Every copy is read back and checked
-against the sha256 recorded when the artifact was saved. A destination file that
-already holds the same bytes is skipped, so a rerun after an interruption copies
-only what is missing; one that holds other bytes stops the copy. The source is only
-ever read, and writes are all-or-nothing, so an interrupted copy leaves no partial
-file and changes nothing but the destination's complete files.
+that memory does not grow with file size. The bytes sent are checked against the
+sha256 recorded when the artifact was saved, and their MD5 is kept. Once every file
+is written, one listing of the destination gives, on the cloud stores, the MD5 the
+server computed over what it stored: a match verifies the copy without reading it
+back. A file the listing cannot vouch for (a local destination, a multipart upload,
+an ETag that is not an MD5) is read back and its sha256 checked instead.
+
+A destination file that already holds the same bytes is skipped, so a rerun after an
+interruption copies only what is missing; one that holds other bytes stops the copy.
+The source is only ever read, and writes are all-or-nothing, so an interrupted copy
+leaves no partial file and changes nothing but the destination's complete files.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
 from cargohold.artifacts.files import CHUNK_SIZE, stream_copy
 from cargohold.errors import CargoholdError
 from cargohold.registry.artifacts import ArtifactVersion, FileEntry
 from cargohold.stores.base import BaseArtifactStore
 
+if TYPE_CHECKING:
+    from cargohold.stores.fsspec import ListedFile
+
+_T = TypeVar("_T")
 # files done, files total, bytes done, bytes total
 Progress = Callable[[int, int, int, int], None]
 
@@ -103,15 +115,45 @@ def _sha256_of(store: BaseArtifactStore, path: str, size: int) -> str:
     return digest.hexdigest()
 
 
-def _copy_one(plan: CopyPlan, item: FileCopy, present: dict[str, int], tally: _Tally) -> bool:
-    """Copy one file and verify it; False when an identical copy was already there."""
+def _new_md5() -> hashlib._Hash:
+    # A checksum to compare with the server's, not a security measure.
+    return hashlib.md5(usedforsecurity=False)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A file written to the destination and not yet verified there."""
+
+    item: FileCopy
+    md5: str  # of the bytes sent, whose sha256 matched the record
+
+
+def _holds_entry(plan: CopyPlan, item: FileCopy, listed: ListedFile) -> bool:
+    """Whether the file already at the destination is the recorded one."""
     entry = item.entry
-    if item.destination in present:
-        if present[item.destination] == entry.size and (
-            _sha256_of(plan.target, item.destination, entry.size) == entry.sha256
-        ):
+    if listed.size != entry.size:
+        return False
+    if listed.md5 is not None:
+        # The server's MD5 stands for the destination's bytes, so reading the source
+        # (often a local disk) settles it without downloading the copy.
+        md5 = _new_md5()
+        with plan.source.open(item.source, "rb") as reader:
+            sha256 = stream_copy(reader, also=md5)[1]
+        if sha256 == entry.sha256 and md5.hexdigest() == listed.md5:
+            return True
+    return _sha256_of(plan.target, item.destination, entry.size) == entry.sha256
+
+
+def _copy_one(
+    plan: CopyPlan, item: FileCopy, present: dict[str, ListedFile], tally: _Tally
+) -> _Sent | None:
+    """Copy one file; None when an identical copy was already there."""
+    entry = item.entry
+    listed = present.get(item.destination)
+    if listed is not None:
+        if _holds_entry(plan, item, listed):
             tally.add(files=1, size=entry.size)
-            return False
+            return None
         raise CargoholdError(
             f"{item.destination} exists in store {plan.target.name!r} with other content; "
             "move it aside (or delete it) and run the copy again"
@@ -123,29 +165,59 @@ def _copy_one(plan: CopyPlan, item: FileCopy, present: dict[str, int], tally: _T
         counted += size
         tally.add(size=size)
 
+    md5 = _new_md5()
     try:
         with (
             plan.source.open(item.source, "rb") as reader,
             plan.target.open(item.destination, "wb") as writer,
         ):
-            size, sha256 = stream_copy(reader, writer, on_chunk)
+            size, sha256 = stream_copy(reader, writer, on_chunk, also=md5)
             if (size, sha256) != (entry.size, entry.sha256):
                 # Raised inside the block: the destination write is discarded.
                 raise CargoholdError(
                     f"{item.source} in store {plan.source.name!r} no longer matches the "
                     "checksum recorded when it was saved; nothing was copied for it"
                 )
-        if _sha256_of(plan.target, item.destination, entry.size) != entry.sha256:
-            plan.target.remove(item.destination)
-            raise CargoholdError(
-                f"{item.destination} read back with a different checksum after the copy; "
-                "it was removed, run the copy again"
-            )
     except BaseException:
         tally.add(size=-counted)
         raise
     tally.add(files=1)
-    return True
+    return _Sent(item, md5.hexdigest())
+
+
+def _read_back(plan: CopyPlan, item: FileCopy) -> bool:
+    """Whether the copy reads back with the recorded sha256; a bad copy is removed."""
+    if _sha256_of(plan.target, item.destination, item.entry.size) == item.entry.sha256:
+        return True
+    plan.target.remove(item.destination)
+    return False
+
+
+def _unvouched(plan: CopyPlan, sent: list[_Sent]) -> list[FileCopy]:
+    """The sent files that the destination's listing does not show with their MD5."""
+    from cargohold.stores.fsspec import FsspecArtifactStore
+
+    listed: dict[str, ListedFile] = {}
+    if sent and isinstance(plan.target, FsspecArtifactStore):
+        listed = plan.target.list_files(
+            _common_folder(s.item.destination.rsplit("/", 1)[0] for s in sent)
+        )
+    unvouched = []
+    for copy in sent:
+        found = listed.get(copy.item.destination)
+        if found is None or (found.size, found.md5) != (copy.item.entry.size, copy.md5):
+            unvouched.append(copy.item)
+    return unvouched
+
+
+def _run_all(executor: ThreadPoolExecutor, calls: list[Callable[[], _T]]) -> list[_T]:
+    """Run ``calls`` in the pool; raise the first failure once it happens."""
+    futures: list[Future[_T]] = [executor.submit(call) for call in calls]
+    wait(futures, return_when=FIRST_EXCEPTION)
+    failed = next((f for f in futures if f.done() and f.exception() is not None), None)
+    if failed is not None:
+        raise failed.exception()  # type: ignore[misc]
+    return [future.result() for future in futures]
 
 
 def copy_files(plan: CopyPlan, *, workers: int = 8, progress: Progress | None = None) -> CopyReport:
@@ -158,41 +230,58 @@ def copy_files(plan: CopyPlan, *, workers: int = 8, progress: Progress | None = 
         bytes_total=sum(item.entry.size for item in items),
     )
     tally = _Tally(report.files, report.bytes_total, progress)
-    present = _present_sizes(plan)
+    present = _present_files(plan)
     tally.add()  # show the totals before the first file lands
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cargohold-copy")
-    futures: list[Future[bool]] = []
     try:
-        futures = [executor.submit(_copy_one, plan, item, present, tally) for item in items]
-        wait(futures, return_when=FIRST_EXCEPTION)
-        failed = next((f for f in futures if f.done() and f.exception() is not None), None)
-        if failed is not None:
-            raise failed.exception()  # type: ignore[misc]
+        results = _run_all(
+            executor,
+            [functools.partial(_copy_one, plan, item, present, tally) for item in items],
+        )
+        sent = [result for result in results if result is not None]
+        doubtful = _unvouched(plan, sent)
+        # Every doubtful copy is checked, so that no bad one stays behind to block a rerun.
+        checks = [functools.partial(_read_back, plan, item) for item in doubtful]
+        verdicts = _run_all(executor, checks)
+        bad = [item for item, good in zip(doubtful, verdicts, strict=True) if not good]
+        if bad:
+            raise CargoholdError(
+                f"{len(bad)} of {len(items)} files read back with a different checksum after "
+                f"the copy (the first: {bad[0].destination}); they were removed, run the "
+                "copy again"
+            )
     finally:
         # On an error or Ctrl-C, files not yet started are not started at all.
         executor.shutdown(wait=True, cancel_futures=True)
-    report.copied = sum(1 for future in futures if future.result())
+    report.copied = len(sent)
     report.skipped = report.files - report.copied
-    report.bytes_copied = sum(
-        item.entry.size for item, future in zip(items, futures, strict=True) if future.result()
-    )
+    report.bytes_copied = sum(copy.item.entry.size for copy in sent)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _present_sizes(plan: CopyPlan) -> dict[str, int]:
-    """Sizes of the files already under the destination folders, in one listing."""
-    from cargohold.stores.fsspec import FsspecArtifactStore
+def _common_folder(folders: Iterable[str]) -> str:
+    """The deepest folder that holds every one of ``folders``."""
+    # Given lists of path components, commonprefix compares components, not characters.
+    components = [folder.rstrip("/").split("/") for folder in folders]
+    return "/".join(os.path.commonprefix(components))  # noqa: RUF071
+
+
+def _present_files(plan: CopyPlan) -> dict[str, ListedFile]:
+    """The files already under the destination folders, from one listing."""
+    from cargohold.stores.fsspec import FsspecArtifactStore, ListedFile
 
     target = plan.target
-    top = f"{target.path.rstrip('/')}/artifacts"
-    if not plan.versions or not target.exists(top):
+    if not plan.versions:
+        return {}
+    top = _common_folder(plan.destination_uri(version) for version in plan.versions)
+    if not target.exists(top):
         return {}
     if isinstance(target, FsspecArtifactStore):
-        return target.file_sizes(top)
-    sizes: dict[str, int] = {}
+        return target.list_files(top)
+    files: dict[str, ListedFile] = {}
     for directory, _, names in target.walk(top):
         for name in names:
             path = f"{directory!s}/{name!s}"
-            sizes[path] = target.size(path) or 0
-    return sizes
+            files[path] = ListedFile(target.size(path) or 0, None)
+    return files

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from cargohold.errors import CargoholdError
 from cargohold.registry.artifacts import FileEntry
@@ -22,18 +22,25 @@ CHUNK_SIZE = 8 << 20
 VISUALIZATIONS = "visualizations"
 
 
+class Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+
 def stream_copy(
     source: IO[bytes],
     destination: IO[bytes] | None = None,
     on_chunk: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    also: Digest | None = None,
 ) -> tuple[int, str]:
     """Copy ``source`` to ``destination`` (or just read it) in chunks, so memory does not
-    grow with the file; return its size and sha256."""
+    grow with the file; return its size and sha256. ``also`` sees every chunk too."""
     digest = hashlib.sha256()
     size = 0
     while chunk := source.read(chunk_size):
         digest.update(chunk)
+        if also is not None:
+            also.update(chunk)
         if destination is not None:
             destination.write(chunk)
         size += len(chunk)

@@ -7,6 +7,7 @@ validated offline and without its cloud library installed.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import posixpath
@@ -14,7 +15,8 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from cargohold.errors import (
@@ -34,6 +36,29 @@ _READ_MODES = {"r", "rb"}
 # fsspec's rm(), mv() and expand_path() read a path with any of these as a glob pattern.
 _GLOB_CHARACTERS = re.compile(r"[*?\[]")
 _WRITE_MODES = {"w", "wb", "x", "xb", "a", "ab"}
+_MD5_HEX = re.compile(r"[0-9a-fA-F]{32}")
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """A file as a listing shows it."""
+
+    size: int
+    md5: str | None  # hex digest the server computed, when the listing says
+
+
+def md5_hex(value: object) -> str | None:
+    """An MD5 as lower-case hex, from the forms listings carry it in: 16 raw bytes
+    (Azure), 32 hex digits (an S3 ETag, quotes removed) or base64 (GCS). Anything
+    else (a multipart ETag, an empty field) is None."""
+    if isinstance(value, str) and len(value) == 24:
+        with contextlib.suppress(ValueError):
+            value = base64.b64decode(value, validate=True)
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex() if len(value) == 16 else None
+    if isinstance(value, str) and _MD5_HEX.fullmatch(value):
+        return value.lower()
+    return None
 
 
 class AllOrNothingWriter:
@@ -409,15 +434,26 @@ class FsspecArtifactStore(BaseArtifactStore):
     # -- batch helpers ------------------------------------------------------------
 
     @resolves_paths("top")
-    def file_sizes(self, top: PathType) -> dict[str, int]:
-        """Size of every file under ``top``, keyed by path, from one recursive listing."""
+    def list_files(self, top: PathType) -> dict[str, ListedFile]:
+        """Every file under ``top``, keyed by path, with its size and (where the backend
+        says) the MD5 the server computed over its content: one recursive listing."""
         assert isinstance(top, str)
         found = self.filesystem.find(top, detail=True)
         return {
-            self._user_path(str(name), top): int(info.get("size") or 0)
+            self._user_path(str(name), top): ListedFile(
+                int(info.get("size") or 0), self.listed_md5(info)
+            )
             for name, info in found.items()
             if info.get("type") != "directory"
         }
+
+    def listed_md5(self, info: Mapping[str, Any]) -> str | None:
+        """The content's MD5 (hex) from one entry of a listing, if the backend gives one.
+
+        None here; a cloud store overrides it. A value is only ever a shortcut: a
+        listed MD5 that does not match makes the caller read the file back instead.
+        """
+        return None
 
     @resolves_paths("path")
     def read_bytes(self, path: PathType, start: int = 0, end: int | None = None) -> bytes:

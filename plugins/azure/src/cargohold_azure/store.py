@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from cargohold.errors import (
@@ -19,7 +20,7 @@ from cargohold.errors import (
     StoreConnectionError,
     exception_chain,
 )
-from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore
+from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore, md5_hex
 from cargohold_azure.auth import Credentials, Method, resolve_credentials
 from cargohold_azure.config import AzureArtifactStoreConfig
 
@@ -84,6 +85,12 @@ class AzureArtifactStore(FsspecArtifactStore):
                 writer.discard()
                 raise
         return writer
+
+    def listed_md5(self, info: Mapping[str, Any]) -> str | None:
+        # The service records Content-MD5 for a blob uploaded in one Put Blob (how this
+        # store writes below 16 MiB), not for one committed from a block list.
+        settings = info.get("content_settings") or {}
+        return md5_hex(settings.get("content_md5"))
 
     # -- errors ------------------------------------------------------------------
 

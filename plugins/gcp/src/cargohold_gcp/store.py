@@ -28,7 +28,7 @@ import os
 import random
 import types
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -38,7 +38,7 @@ from cargohold.errors import (
     exception_chain,
 )
 from cargohold.secrets import unresolved_secret
-from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore
+from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore, md5_hex
 from cargohold_gcp.config import ANONYMOUS_TOKEN, GCPArtifactStoreConfig
 
 if TYPE_CHECKING:
@@ -69,6 +69,10 @@ class GCPArtifactStore(FsspecArtifactStore):
         config = self._config
         assert isinstance(config, GCPArtifactStoreConfig)
         return config
+
+    def listed_md5(self, info: Mapping[str, Any]) -> str | None:
+        # Composite objects have a CRC32C only, and no md5Hash.
+        return md5_hex(info.get("md5Hash"))
 
     # -- the filesystem -------------------------------------------------------
 

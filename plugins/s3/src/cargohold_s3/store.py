@@ -11,11 +11,12 @@ refused to delete is reported instead of dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cargohold.paths import PathType
 from cargohold.secrets import unresolved_secret
-from cargohold.stores.fsspec import FsspecArtifactStore
+from cargohold.stores.fsspec import FsspecArtifactStore, md5_hex
 from cargohold_s3.config import S3ArtifactStoreConfig
 from cargohold_s3.errors import ErrorContext, translate
 
@@ -48,6 +49,11 @@ class S3ArtifactStore(FsspecArtifactStore):
     @property
     def bucket(self) -> str:
         return self.root.body.split("/", 1)[0]
+
+    def listed_md5(self, info: Mapping[str, Any]) -> str | None:
+        # A single-part upload's ETag is its MD5; a multipart one ("...-N") is not, and
+        # neither is the ETag of an SSE-KMS object (a mismatch, so it is read back).
+        return md5_hex(str(info.get("ETag") or "").strip('"'))
 
     # -- the filesystem ---------------------------------------------------------
 
