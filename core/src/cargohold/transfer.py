@@ -21,7 +21,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
@@ -210,7 +210,7 @@ def _unvouched(plan: CopyPlan, sent: list[_Sent]) -> list[FileCopy]:
     return unvouched
 
 
-def _run_all(executor: ThreadPoolExecutor, calls: list[Callable[[], _T]]) -> list[_T]:
+def _run_all(executor: ThreadPoolExecutor, calls: Sequence[Callable[[], _T]]) -> list[_T]:
     """Run ``calls`` in the pool; raise the first failure once it happens."""
     futures: list[Future[_T]] = [executor.submit(call) for call in calls]
     wait(futures, return_when=FIRST_EXCEPTION)
