@@ -263,8 +263,10 @@ def data_benchmark(options: Options) -> Outcome:
         " one listing per directory). List requests are counted from the server's own"
         " request log (`GET ...?list-type=2` lines), not estimated.",
         f"P7: a {data.HUGE_FILE_BYTES // data.MiB} MiB artifact copied local -> S3 in a"
-        " child process; the figure is its peak RSS (`ru_maxrss`) minus its RSS just before"
-        " the copy, with cargohold, s3fs and the S3 client already loaded.",
+        " child process; the figure is its peak RSS (`VmHWM`) minus its RSS just before"
+        " the copy, with cargohold, s3fs and the S3 client already loaded. `VmHWM`, not"
+        " `ru_maxrss`: Linux carries a parent's peak over into the child's `ru_maxrss`"
+        " across fork and exec, so the benchmark's own memory would show up there.",
     ]
     notes += copy_limits(rows)
     return Outcome(rows=rows, notes=notes)
