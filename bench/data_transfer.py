@@ -16,6 +16,7 @@ process just before the copy.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -50,6 +51,14 @@ def _timed(action: Callable[..., object], *args: Any, **kwargs: Any) -> float:
     return time.perf_counter() - started
 
 
+def _in_turns(round_number: int, cases: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """Seconds each case takes, run one after the other, starting one case later each
+    round: no case always runs first on a server that just took the last one's load."""
+    names = list(cases)
+    shift = round_number % len(names)
+    return {name: _timed(cases[name]) for name in names[shift:] + names[:shift]}
+
+
 def _write(opener: Callable[[str, str], Any], path: str, chunk: bytes) -> None:
     with opener(path, "wb") as handle:
         for _ in range(LARGE_OBJECT_BYTES // len(chunk)):
@@ -79,12 +88,20 @@ def large_object(backend: Backend, server: Any, runs: int, warmups: int) -> list
     ours_path, raw_path = f"{backend.scheme}://{bucket}/store/large.bin", f"{bucket}/raw/large.bin"
     samples: dict[str, list[float]] = {"write": [], "raw-write": [], "read": [], "raw-read": []}
     for round_number in range(warmups + runs):
-        round_samples = {
-            "write": _timed(_write, store.open, ours_path, chunk),
-            "raw-write": _timed(_write, raw.open, raw_path, chunk),
-            "read": _timed(_read, store.open, ours_path),
-            "raw-read": _timed(_read, raw.open, raw_path),
-        }
+        round_samples = _in_turns(
+            round_number,
+            {
+                "write": functools.partial(_write, store.open, ours_path, chunk),
+                "raw-write": functools.partial(_write, raw.open, raw_path, chunk),
+            },
+        )
+        round_samples |= _in_turns(
+            round_number,
+            {
+                "read": functools.partial(_read, store.open, ours_path),
+                "raw-read": functools.partial(_read, raw.open, raw_path),
+            },
+        )
         if round_number >= warmups:
             for name, seconds in round_samples.items():
                 samples[name].append(seconds)
@@ -208,11 +225,18 @@ def many_small_files(
         version = client.artifacts.save(folder, "small-files")
         local = client.get_artifact_store("default")
         target = client.get_artifact_store("remote")
-        timings = {
-            "ours": _timed(client.artifacts.copy, "default", "remote"),
-            "per-file": _timed(_per_file_loop, local, target, version, f"{root}/loop"),
-            "raw": _timed(raw.put, f"{folder}/", f"{bucket}/raw-{round_number}/", recursive=True),
-        }
+        timings = _in_turns(
+            round_number,
+            {
+                "ours": functools.partial(client.artifacts.copy, "default", "remote"),
+                "per-file": functools.partial(
+                    _per_file_loop, local, target, version, f"{root}/loop"
+                ),
+                "raw": functools.partial(
+                    raw.put, f"{folder}/", f"{bucket}/raw-{round_number}/", recursive=True
+                ),
+            },
+        )
         if round_number >= warmups:
             for name, seconds in timings.items():
                 samples[name].append(seconds)

@@ -244,7 +244,8 @@ def data_benchmark(options: Options) -> Outcome:
         "The servers are the ones the tests use, on loopback, started for this benchmark:"
         " moto (`moto_server`) for S3, fake-gcs-server for GCS, Azurite for Azure. In each"
         " round the store and its comparisons run against the same server, one after the"
-        f" other; 1 untimed round, then {options.data_runs} timed rounds (P7: at most 3).",
+        " other, each round starting with the next case in turn;"
+        f" 1 untimed round, then {options.data_runs} timed rounds (P7: at most 3).",
         f"P4 (and P8 on GCS, Azure): {data.SMALL_FILES:,} files of"
         f" {data.SMALL_FILE_BYTES // 1024} KiB saved as one folder artifact in the local"
         " store, then copied with `Client().artifacts.copy` (the engine of"

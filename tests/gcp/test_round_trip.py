@@ -7,6 +7,7 @@ import random
 
 from cargohold.stores.fsspec import ListedFile
 from tests.gcp.conftest import StoreFactory
+from tests.support.large_writes import check_large_writes_stream_and_abort_cleanly
 
 SMALL_OBJECTS = 500
 LARGE_SIZE = 64 * 1024 * 1024
@@ -76,3 +77,10 @@ def test_a_written_object_lists_with_the_md5_of_its_bytes(make_store: StoreFacto
     assert store.list_files(f"{store.path}/m") == {
         f"{store.path}/m/x.bin": ListedFile(len(payload), md5)
     }
+
+
+def test_large_writes_stream_and_an_abandoned_one_leaves_nothing(
+    make_store: StoreFactory,
+) -> None:
+    store = make_store()
+    check_large_writes_stream_and_abort_cleanly(store, store.path)

@@ -16,7 +16,7 @@ from cargohold import Client
 from cargohold.errors import CargoholdError
 from cargohold.registry.artifacts import ArtifactVersion
 from cargohold.stores.fsspec import md5_hex
-from cargohold.transfer import CopyPlan, copy_files
+from cargohold.transfer import CopyPlan, CopyReport, copy_files
 from cargohold_s3.store import S3ArtifactStore
 from tests.s3.conftest import MakeStore
 from tests.s3.helpers import RequestLog
@@ -90,6 +90,11 @@ def saved(tmp_path: Path) -> tuple[Client, ArtifactVersion]:
     return client, client.artifacts.save(folder, "shards")
 
 
+@pytest.fixture
+def target(make_store: MakeStore, bucket: str) -> S3ArtifactStore:
+    return make_store(f"s3://{bucket}/team")
+
+
 def plan_to(client: Client, version: ArtifactVersion, target: S3ArtifactStore) -> CopyPlan:
     return CopyPlan(
         client.get_artifact_store("default"),
@@ -99,17 +104,21 @@ def plan_to(client: Client, version: ArtifactVersion, target: S3ArtifactStore) -
     )
 
 
+def copy_logged(
+    request_log: RequestLog, plan: CopyPlan
+) -> tuple[CopyReport, list[tuple[str, str]]]:
+    """Run the copy; return its report and the requests the server saw meanwhile."""
+    request_log.start()
+    report = copy_files(plan)
+    return report, request_log.stop()
+
+
 def test_a_copy_to_s3_is_verified_from_one_listing_without_downloading(
-    saved: tuple[Client, ArtifactVersion],
-    make_store: MakeStore,
-    bucket: str,
-    request_log: RequestLog,
+    saved: tuple[Client, ArtifactVersion], target: S3ArtifactStore, request_log: RequestLog
 ) -> None:
     client, version = saved
-    target = make_store(f"s3://{bucket}/team")
-    request_log.start()
-    report = copy_files(plan_to(client, version, target))
-    logged = request_log.stop()
+    bucket = target.bucket
+    report, logged = copy_logged(request_log, plan_to(client, version, target))
     assert (report.copied, report.skipped) == (FILES, 0)
     assert puts(logged) == FILES
     assert object_gets(logged, bucket) == 0, "a copy the listing vouches for is not read back"
@@ -120,39 +129,31 @@ def test_a_copy_to_s3_is_verified_from_one_listing_without_downloading(
         assert hashlib.sha256(data).hexdigest() == entry.sha256
 
     # A rerun finds every file in place from the listing and the local source.
-    request_log.start()
-    again = copy_files(plan_to(client, version, target))
-    logged = request_log.stop()
+    again, logged = copy_logged(request_log, plan_to(client, version, target))
     assert (again.copied, again.skipped) == (0, FILES)
     assert puts(logged) == 0 and object_gets(logged, bucket) == 0
 
 
 def test_bytes_altered_on_the_way_are_caught_and_the_copy_removed(
-    saved: tuple[Client, ArtifactVersion], make_store: MakeStore, bucket: str
+    saved: tuple[Client, ArtifactVersion], target: S3ArtifactStore
 ) -> None:
     client, version = saved
-    good = make_store(f"s3://{bucket}/team")
-    target = CorruptingStore(good.config, name="remote")
+    good, corrupting = target, CorruptingStore(target.config, name="remote")
     with pytest.raises(CargoholdError, match=f"{FILES} of {FILES} files read back with a "):
-        copy_files(plan_to(client, version, target))
+        copy_files(plan_to(client, version, corrupting))
     # Every bad copy was removed: none is left to block a rerun, which then succeeds.
     assert good.list_files(f"{good.path}/artifacts") == {}
     assert copy_files(plan_to(client, version, good)).copied == FILES
 
 
 def test_without_an_md5_in_the_listing_every_copy_is_read_back(
-    saved: tuple[Client, ArtifactVersion],
-    make_store: MakeStore,
-    bucket: str,
-    request_log: RequestLog,
+    saved: tuple[Client, ArtifactVersion], target: S3ArtifactStore, request_log: RequestLog
 ) -> None:
     client, version = saved
-    target = SilentStore(make_store(f"s3://{bucket}/team").config, name="remote")
-    request_log.start()
-    report = copy_files(plan_to(client, version, target))
-    logged = request_log.stop()
+    silent = SilentStore(target.config, name="remote")
+    report, logged = copy_logged(request_log, plan_to(client, version, silent))
     assert report.copied == FILES
-    assert object_gets(logged, bucket) == FILES
+    assert object_gets(logged, target.bucket) == FILES
 
 
 def test_md5_forms_the_listings_use() -> None:

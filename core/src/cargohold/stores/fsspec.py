@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import io
 import posixpath
 import re
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -133,30 +132,39 @@ def discard_raw(raw: Any) -> None:
         raw.closed = True
 
 
-# A BufferedUpload keeps up to this many bytes in memory, then spills to a temporary file.
-_SPOOL_IN_MEMORY = 16 << 20
-# Up to this size, upload_whole() sends a file as one request, which a retry repeats whole.
+# Up to this size a BufferedUpload sends a file as one request, which a retry repeats
+# whole; past it, the file streams through the backend's chunked upload.
 _SINGLE_REQUEST_LIMIT = 16 << 20
-_COPY_CHUNK = 8 << 20
 
 
 class BufferedUpload(io.BufferedIOBase):
-    """A raw writer that keeps the bytes locally and hands them over once, on close.
+    """A raw writer that uploads a small file in one request on close, and streams a
+    large one through the backend's chunked upload.
 
-    Nothing reaches the backend while the caller writes, so a failure (or a
-    ``discard()``) before ``close()`` leaves nothing behind. ``commit(data, size)``
-    receives the whole content, rewound, and uploads it however the backend makes
-    that atomic: one request, which a retry repeats whole, or an upload protocol
-    that publishes the object only when it completes.
+    The first 16 MiB stay in memory and nothing reaches the backend while they are
+    written: a file that ends there goes up whole on ``close()`` through
+    ``upload(content)``, one request that a retry repeats whole. Once a file passes
+    16 MiB, ``open_chunked()`` opens the backend's own writer (S3 multipart, GCS
+    resumable, Azure block list, each publishing the object only when it completes),
+    the held bytes go first, and later writes pass straight through, so a large file
+    is neither held in memory nor spooled to disk. Without ``open_chunked`` everything
+    is held until ``close()``. Either way, a failure or ``discard()`` before ``close()``
+    leaves nothing behind.
     """
 
-    def __init__(self, commit: Callable[[IO[bytes], int], None], initial: bytes = b"") -> None:
+    def __init__(
+        self,
+        upload: Callable[[bytes], object],
+        open_chunked: Callable[[], Any] | None = None,
+        initial: bytes = b"",
+    ) -> None:
         super().__init__()
-        # Closed in close(), which every path through the writer reaches.
-        self._spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
-        self._commit = commit
+        self._held = io.BytesIO()
+        self._upload = upload
+        self._open_chunked = open_chunked
+        self._chunked: Any = None
         self._discarded = False
-        self._spool.write(initial)
+        self.write(initial)
 
     def writable(self) -> bool:
         return True
@@ -164,23 +172,34 @@ class BufferedUpload(io.BufferedIOBase):
     def write(self, data: Any) -> int:
         if self.closed:
             raise ValueError("write to a closed file")
-        return self._spool.write(data)
+        if self._chunked is not None:
+            return int(self._chunked.write(data))
+        written = self._held.write(data)
+        if self._open_chunked is not None and self._held.tell() >= _SINGLE_REQUEST_LIMIT:
+            self._chunked = self._open_chunked()
+            self._chunked.write(self._held.getvalue())
+            self._held = io.BytesIO()
+        return written
 
     def close(self) -> None:
         if self.closed:
             return
         try:
-            if not self._discarded:
-                size = self._spool.tell()
-                self._spool.seek(0)
-                self._commit(self._spool, size)
+            if self._discarded:
+                pass
+            elif self._chunked is not None:
+                self._chunked.close()
+            else:
+                self._upload(self._held.getvalue())
         finally:
-            self._spool.close()
+            self._held = io.BytesIO()
             super().close()
 
     def discard(self) -> None:
-        """Drop what was written; nothing is uploaded."""
+        """Drop what was written; nothing is uploaded, a chunked upload is aborted."""
         self._discarded = True
+        if self._chunked is not None:
+            discard_raw(self._chunked)
         self.close()
 
 
@@ -238,25 +257,18 @@ class FsspecArtifactStore(BaseArtifactStore):
         """A raw binary writer with ``close()`` (commit) and ``discard()`` (abort)."""
         return self.filesystem.open(path, mode)
 
-    def _upload_whole(self, path: str, data: IO[bytes], size: int) -> None:
-        """Upload ``data`` so that the object appears complete or not at all.
-
-        A ``BufferedUpload`` commit for object stores: small files go as one request
-        (``pipe_file``), so a retry after a dropped connection repeats the whole
-        upload rather than resuming a session the server may already have closed;
-        larger ones go through the backend's chunked upload, which publishes the
-        object only when its last part is committed, and is aborted on failure.
-        """
-        if size < _SINGLE_REQUEST_LIMIT:
-            self.filesystem.pipe_file(path, data.read())
-            return
-        writer = self.filesystem.open(path, "wb")
-        try:
-            shutil.copyfileobj(data, writer, _COPY_CHUNK)
-        except BaseException:
-            discard_raw(writer)
-            raise
-        writer.close()
+    def _buffered_writer(self, path: str, initial: bytes = b"") -> BufferedUpload:
+        """A ``BufferedUpload`` for object stores whose own writer opens an upload
+        session even for a few bytes: small files go as one ``pipe_file`` request, so a
+        retry after a dropped connection repeats the upload rather than resuming a
+        session the server may already have closed; large ones stream through the
+        backend's writer, which is aborted on failure."""
+        filesystem = self.filesystem
+        return BufferedUpload(
+            functools.partial(filesystem.pipe_file, path),
+            functools.partial(filesystem.open, path, "wb"),
+            initial,
+        )
 
     def _copy_file(self, src: str, dst: str) -> None:
         self.filesystem.cp_file(src, dst)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING
 
 from cargohold.stores.fsspec import BufferedUpload, FsspecArtifactStore
 
@@ -27,7 +28,4 @@ class MemoryArtifactStore(FsspecArtifactStore):
         if mode == "ab" and self.filesystem.isfile(path):
             initial = self.filesystem.cat_file(path)
 
-        def publish(data: IO[bytes], size: int) -> None:
-            self.filesystem.pipe_file(path, data.read())
-
-        return BufferedUpload(publish, initial)
+        return BufferedUpload(functools.partial(self.filesystem.pipe_file, path), initial=initial)

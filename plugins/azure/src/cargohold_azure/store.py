@@ -7,7 +7,6 @@ created, listed and described offline and without the cloud libraries.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -72,7 +71,7 @@ class AzureArtifactStore(FsspecArtifactStore):
     def _open_writer(self, path: str, mode: str) -> BufferedUpload:
         # adlfs's own file stages a block and commits a block list even for a few
         # bytes: two requests where one (Put Blob) will do, and retried as one.
-        writer = BufferedUpload(functools.partial(self._upload_whole, path))
+        writer = self._buffered_writer(path)
         # Blob storage cannot append to a block blob (adlfs's "ab" makes an append
         # blob, which later "wb" writes and most tools cannot extend). Append as a
         # rewrite instead: a new upload starting with the old bytes, committed on

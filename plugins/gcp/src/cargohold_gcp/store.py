@@ -22,7 +22,6 @@ Choices made for gcsfs, and why:
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import os
 import random
@@ -174,7 +173,7 @@ class GCPArtifactStore(FsspecArtifactStore):
         # gcsfs's own file starts a resumable upload even for a few bytes; a retry of
         # its final chunk after a dropped connection can find the session closed (404)
         # although the object was written. Small writes go up as one request instead.
-        return BufferedUpload(functools.partial(self._upload_whole, path))
+        return self._buffered_writer(path)
 
     # -- errors ---------------------------------------------------------------
 
