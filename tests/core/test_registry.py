@@ -152,3 +152,23 @@ def test_verify_reports_each_step(client: Client, tmp_path) -> None:
     assert not report.ok
     assert report.failure is not None and report.failure.name == "write"
     assert "\n" not in report.failure.detail
+
+
+def test_the_store_overview_lists_every_store_with_its_path_and_stacks(client: Client) -> None:
+    for name in ("b-store", "a-store"):
+        client.register_artifact_store(name, "memory", {"path": f"memory://{name}"})
+    client.register_stack("team", "a-store")
+    expected = [
+        {"name": "a-store", "flavor": "memory", "path": "memory://a-store", "stacks": ["team"]},
+        {"name": "b-store", "flavor": "memory", "path": "memory://b-store", "stacks": []},
+    ]
+    overview = [row for row in client.artifact_store_overview() if row["name"] != "default"]
+    assert overview == expected
+
+    # An SQLite without its JSON functions gets the same answer, decoded in Python.
+    def missing(*_: object) -> None:
+        raise RuntimeError("no such function")
+
+    client.registry.db.read().create_function("json_extract", 2, missing)
+    overview = [row for row in client.artifact_store_overview() if row["name"] != "default"]
+    assert overview == expected

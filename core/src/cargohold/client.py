@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from cargohold.errors import CargoholdError, FlavorNotFoundError
 from cargohold.flavors import Flavor, StackComponentType
-from cargohold.registry import artifacts as artifact_records
 from cargohold.registry.records import ComponentRecord, FlavorRecord, StackRecord
 from cargohold.registry.store import ACTIVE_STACK, NotFoundError, Registry
 
@@ -290,16 +289,10 @@ class Client:
 
     def artifact_store_overview(self) -> list[dict[str, Any]]:
         """Name, flavor, path and using stacks of every store: what `list` shows."""
-        records = self.list_artifact_stores()
         using = self.registry.stacks_by_component(self.registry.db.read())
         return [
-            {
-                "name": record.name,
-                "flavor": record.flavor,
-                "path": record.config.get("path"),
-                "stacks": using.get(record.id, []),
-            }
-            for record in records
+            {"name": name, "flavor": flavor, "path": path, "stacks": using.get(store_id, [])}
+            for store_id, name, flavor, path in self.registry.component_paths(ARTIFACT_STORE.value)
         ]
 
     def stacks_using(self, record: ComponentRecord) -> list[str]:
@@ -372,6 +365,8 @@ class Client:
                     f"stack at another store (`cargohold stack update {stacks[0]} -a OTHER`) "
                     "or delete the stack first"
                 )
+            from cargohold.registry import artifacts as artifact_records
+
             held = artifact_records.count_in_store(connection, record.id)
             if held:
                 raise CargoholdError(

@@ -18,10 +18,10 @@ turns the cache off. Standard library only: a hit must not import what it saves.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,11 @@ def environment_key() -> dict[str, Any]:
 
 def cache_file(config_dir: Path) -> Path:
     # One file per environment: virtualenvs sharing a config dir do not evict each other.
-    digest = hashlib.sha256(f"{sys.prefix}\0{sys.executable}".encode()).hexdigest()[:16]
+    # crc32, not a hashlib digest: a hit must stay cheap, and hashlib costs ~3 ms to
+    # import. A clash between two environments only makes them rebuild in turn: the
+    # full key inside the file is what decides a hit.
+    where = f"{sys.prefix}\0{sys.executable}".encode()
+    digest = f"{zlib.crc32(where):08x}"
     return config_dir / "cache" / f"flavors-{digest}.json"
 
 

@@ -129,6 +129,24 @@ class Registry:
         ).fetchall()
         return [row["name"] for row in rows]
 
+    def component_paths(self, component_type: str) -> list[tuple[str, str, str, Any]]:
+        """(id, name, flavor, config path) of every component of a type, by name.
+
+        What a listing shows, without decoding every config: SQLite reads the path out
+        of the JSON itself, which keeps a list of 10,000 stores quick.
+        """
+        connection = self.db.read()
+        query = "SELECT id, name, flavor, {} FROM components WHERE type = ? ORDER BY name"
+        try:
+            rows = connection.execute(
+                query.format("json_extract(config, '$.path')"), (component_type,)
+            ).fetchall()
+        except sqlite3.OperationalError:
+            # An SQLite built without its JSON functions: decode here instead.
+            rows = connection.execute(query.format("config"), (component_type,)).fetchall()
+            rows = [(*row[:3], json.loads(row[3]).get("path")) for row in rows]
+        return [tuple(row) for row in rows]
+
     def stacks_by_component(self, connection: sqlite3.Connection) -> dict[str, list[str]]:
         """Component id -> names of the stacks using it, in one query."""
         rows = connection.execute(
