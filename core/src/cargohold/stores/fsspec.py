@@ -186,8 +186,8 @@ class BufferedUpload(io.BufferedIOBase):
             return
         try:
             if self._discarded:
-                pass
-            elif self._chunked is not None:
+                return  # discard() has already aborted any chunked upload
+            if self._chunked is not None:
                 self._chunked.close()
             else:
                 self._upload(self._held.getvalue())
