@@ -41,6 +41,12 @@ CHUNK_BYTES = 8 * MiB
 SMALL_FILES = 1_000
 SMALL_FILE_BYTES = 4 * 1024
 HUGE_FILE_BYTES = 1024 * MiB
+# moto joins the parts of a 1 GiB upload in memory before it answers the complete
+# request; on 2 cores that has taken 15 s, the store's default read timeout. The
+# client then retries, and the two completes race inside moto (the loser fails with
+# "seek of closed file", a 500). S3 itself keeps the connection alive while it
+# assembles, so only the emulator needs the longer wait.
+HUGE_FILE_READ_TIMEOUT = 300.0
 TREE_PREFIXES = 100
 TREE_OBJECTS = 5_000
 
@@ -181,8 +187,11 @@ def listing(server: RunningServer, runs: int, warmups: int) -> list[Measured]:
     ]
 
 
-def _client_with_store(config_dir: Path, backend: Backend, server: Any, path: str) -> Any:
-    """A Client on a new state directory, with a store named ``remote`` on ``path``."""
+def _client_with_store(
+    config_dir: Path, backend: Backend, server: Any, path: str, **settings: Any
+) -> Any:
+    """A Client on a new state directory, with a store named ``remote`` on ``path``
+    (``settings`` go into its config beside the server's)."""
     from cargohold import Client
     from cargohold.errors import CargoholdWarning
 
@@ -191,7 +200,7 @@ def _client_with_store(config_dir: Path, backend: Backend, server: Any, path: st
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CargoholdWarning)
         client.register_artifact_store(
-            "remote", backend.flavor, {"path": path, **backend.store_values(server)}
+            "remote", backend.flavor, {"path": path, **backend.store_values(server), **settings}
         )
     return client
 
@@ -299,7 +308,13 @@ def huge_file_memory(server: RunningServer, workdir: Path, runs: int) -> list[Me
     added: list[float] = []
     for round_number in range(runs):
         state = workdir / f"huge-state-{round_number}"
-        client = _client_with_store(state, S3, server, f"s3://{bucket}/huge-{round_number}")
+        client = _client_with_store(
+            state,
+            S3,
+            server,
+            f"s3://{bucket}/huge-{round_number}",
+            read_timeout=HUGE_FILE_READ_TIMEOUT,
+        )
         client.artifacts.save(huge, "huge")
         env = {**os.environ, "CARGOHOLD_CONFIG_DIR": str(state)}
         done = subprocess.run(

@@ -272,7 +272,10 @@ def data_benchmark(options: Options) -> Outcome:
         " child process; the figure is its peak RSS (`VmHWM`) minus its RSS just before"
         " the copy, with cargohold, s3fs and the S3 client already loaded. `VmHWM`, not"
         " `ru_maxrss`: Linux carries a parent's peak over into the child's `ru_maxrss`"
-        " across fork and exec, so the benchmark's own memory would show up there.",
+        " across fork and exec, so the benchmark's own memory would show up there."
+        f" The store waits up to {data.HUGE_FILE_READ_TIMEOUT:.0f} s for an answer (15 s by"
+        " default): moto assembles the whole object before it answers the request that"
+        " completes the upload.",
     ]
     notes += copy_limits(rows)
     return Outcome(rows=rows, notes=notes)
