@@ -405,10 +405,18 @@ def _figure(value: float, unit: str) -> str:
     return f"{value:.1f} {unit}"
 
 
+def _speedup_goal(min_speedup: float) -> str:
+    # A goal below 1x is a bound on time ("at most 1.2x raw time"), which reads better
+    # than its reciprocal as a speed-up.
+    if min_speedup >= 1:
+        return f"≥ {min_speedup:g}x"
+    return f"≥ {min_speedup:.2f}x, at most {1 / min_speedup:.2f}x its time"
+
+
 def _comparison(row: Row) -> str:
     if row.reference is None or row.reference_median is None or row.speedup is None:
         return "—"
-    wanted = "" if row.min_speedup is None else f" (target ≥ {row.min_speedup:g}x)"
+    wanted = "" if row.min_speedup is None else f" (target {_speedup_goal(row.min_speedup)})"
     if row.unit == "requests":
         ratio = f"{row.speedup:.1f}x fewer"
     elif row.speedup >= 1:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 ZENML_REQUIREMENT = "zenml[local]==0.98.0"
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "bench"
+_PRINT_ZENML_VERSION = "import importlib.metadata as m; print(m.version('zenml'))"
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,20 @@ def zenml_reference(workdir: Path, base_env: Mapping[str, str]) -> ReferenceCLI:
         ZENML_ANALYTICS_OPT_IN="false",
         ZENML_ENABLE_REPO_INIT_WARNINGS="false",
     )
+    # Read from the installed distribution: `zenml version` prints through a rich
+    # console and left nothing on a captured stdout.
     version = subprocess.run(
-        [str(script), "version"], env=env, capture_output=True, text=True, check=True
+        [str(_venv_python(script.parent.parent)), "-c", _PRINT_ZENML_VERSION],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     return ReferenceCLI(
         script=script,
         env=env,
         description=(
-            f"`{ZENML_REQUIREMENT}` ({' '.join(version.split()[-1:]) or 'version unknown'}) in its"
+            f"`{ZENML_REQUIREMENT}` (zenml {version} installed) in its"
             f" own virtualenv, `ZENML_ANALYTICS_OPT_IN=false`, a new `ZENML_CONFIG_PATH`"
             " for the run; it ran the same warm-ups, and its runs were interleaved with"
             " cargohold's"
