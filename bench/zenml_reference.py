@@ -10,6 +10,7 @@ off, as a user's first session would have.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -38,14 +39,19 @@ def ensure_zenml(cache_dir: Path = CACHE_DIR) -> Path:
     """The zenml script of a virtualenv holding ``ZENML_REQUIREMENT``, installed if needed."""
     venv = cache_dir / ("zenml-" + ZENML_REQUIREMENT.rpartition("==")[2])
     script = venv / ("Scripts/zenml.exe" if os.name == "nt" else "bin/zenml")
-    if script.exists():
+    # Written only after pip succeeds: an install cut off half way leaves a zenml
+    # script behind, in a virtualenv that cannot run it.
+    installed = venv / "cargohold-bench-installed"
+    if installed.exists() and installed.read_text() == ZENML_REQUIREMENT:
         return script
     print(f"installing {ZENML_REQUIREMENT} into {venv} (once) ...", file=sys.stderr)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run(
         [str(_venv_python(venv)), "-m", "pip", "install", "-q", ZENML_REQUIREMENT],
         check=True,
     )
+    installed.write_text(ZENML_REQUIREMENT)
     return script
 
 
