@@ -68,8 +68,8 @@ def zenml_reference(workdir: Path, base_env: Mapping[str, str]) -> ReferenceCLI:
         ZENML_ANALYTICS_OPT_IN="false",
         ZENML_ENABLE_REPO_INIT_WARNINGS="false",
     )
-    # Read from the installed distribution: `zenml version` prints through a rich
-    # console and left nothing on a captured stdout.
+    # Read from the installed distribution: `zenml version` writes its banner and the
+    # version to stderr, leaving stdout empty.
     version = subprocess.run(
         [str(_venv_python(script.parent.parent)), "-c", _PRINT_ZENML_VERSION],
         env=env,
