@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import nox
 
@@ -10,9 +11,15 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
-PACKAGES = ("core", "plugins/s3", "plugins/gcp", "plugins/azure")
-# Test folders under tests/, one session each for working on one package.
-TEST_FOLDERS = ("core", "s3", "gcp", "azure", "e2e")
+# Read from the tree, so that a new plugin (a copy of plugins/s3) needs no edit here.
+ROOT = Path(__file__).resolve().parent
+PLUGINS = tuple(
+    sorted(p.parent.relative_to(ROOT).as_posix() for p in ROOT.glob("plugins/*/pyproject.toml"))
+)
+PACKAGES = ("core", *PLUGINS)
+# Test folders under tests/ (those holding test modules), one session each for working
+# on one package.
+TEST_FOLDERS = tuple(sorted({p.parent.name for p in ROOT.glob("tests/*/test_*.py")}))
 RUFF = "ruff==0.17.5"
 TEST_REQUIREMENTS = (
     "pytest>=8",
@@ -28,6 +35,8 @@ TEST_REQUIREMENTS = (
     "matplotlib",
     # The scaffold test checks that a generated flavor project is ruff-clean.
     RUFF,
+    # scripts/first_party.py reads the plugins' pyproject.toml (tomllib is 3.11+).
+    "tomli>=1.1; python_version < '3.11'",
 )
 MYPY = "mypy==2.4.1"
 
@@ -48,7 +57,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(default=False)
 @nox.parametrize("folder", TEST_FOLDERS)
 def package_tests(session: nox.Session, folder: str) -> None:
-    """Run the tests of one package (core, s3, gcp, azure, e2e)."""
+    """Run the tests of one folder under tests/ (one package, or e2e)."""
     install_project(session, *TEST_REQUIREMENTS)
     session.run("pytest", f"tests/{folder}", *session.posargs)
 
@@ -78,10 +87,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the core and the three plugins."""
+    """mypy --strict on the core and every plugin."""
     install_project(session, MYPY, "pytest>=8")
     session.run("mypy", "--strict", "core/src/cargohold")
-    session.run("mypy", "--strict", "plugins/s3/src", "plugins/gcp/src", "plugins/azure/src")
+    session.run("mypy", "--strict", *(f"{plugin}/src" for plugin in PLUGINS))
 
 
 @nox.session(default=False)

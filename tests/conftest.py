@@ -19,6 +19,6 @@ def private_config_dir(
 def forget_secret_values() -> Iterator[None]:
     """Values one test's secrets held are not redacted from the next test's messages."""
     yield
-    import cargohold.secrets
+    import cargohold.secrets.redaction
 
-    cargohold.secrets._known.clear()
+    cargohold.secrets.redaction._known.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cargohold.flavors import ConfigValidationError
+from cargohold.errors import ConfigValidationError
 from cargohold_azure.flavor import AzureArtifactStoreFlavor
 
 

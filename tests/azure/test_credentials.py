@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from cargohold.errors import CargoholdError, StoreAuthenticationError
-from cargohold_azure.auth import Method, resolve_credentials
 from cargohold_azure.config import AzureArtifactStoreConfig
+from cargohold_azure.credentials import Method, resolve_credentials
 from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 
 

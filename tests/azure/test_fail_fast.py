@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cargohold.errors import StoreAuthenticationError, StoreConnectionError
-from cargohold_azure.store import ContainerNotFoundError
+from cargohold_azure.errors import ContainerNotFoundError
 from tests.support.emulators import ACCOUNT_KEY, ACCOUNT_NAME, Azurite
 from tests.support.servers import closed_port
 

@@ -54,6 +54,24 @@ class StatRaisesKeyError(MemoryArtifactStore):
         return super().stat(path)
 
 
+class ListFilesIsShallow(MemoryArtifactStore):
+    def list_files(self, top):
+        found = super().list_files(top)
+        return {path: f for path, f in found.items() if path.rsplit("/", 1)[0] == top}
+
+
+class DeleteFilesGlobs(MemoryArtifactStore):
+    def delete_files(self, paths):
+        for path in paths:
+            for match in self.glob(path):
+                self.remove(match)
+
+
+class ReadBytesIgnoresEnd(MemoryArtifactStore):
+    def read_bytes(self, path, start=0, end=None):
+        return super().read_bytes(path, start)
+
+
 def suite(store_class, **flags):
     class Suite(ArtifactStoreConformance):
         @pytest.fixture
@@ -75,6 +93,9 @@ TestRenameAlwaysOverwrites = suite(RenameAlwaysOverwrites)
 TestWalkIgnoresBottomUp = suite(WalkIgnoresBottomUp)
 TestRemoveOfMissingIsSilent = suite(RemoveOfMissingIsSilent)
 TestStatRaisesKeyError = suite(StatRaisesKeyError)
+TestListFilesIsShallow = suite(ListFilesIsShallow)
+TestDeleteFilesGlobs = suite(DeleteFilesGlobs)
+TestReadBytesIgnoresEnd = suite(ReadBytesIgnoresEnd)
 """
 
 
@@ -159,6 +180,21 @@ def test_a_correct_store_passes(kit_run: tuple[str, dict[str, tuple[str, str]]])
             "test_stat_missing_raises",
             "stat() of a missing path must raise: expected FileNotFoundError, "
             "but it raised KeyError",
+        ),
+        (
+            "TestListFilesIsShallow",
+            "test_list_files_lists_every_file_at_any_depth",
+            "list_files() must give every file under top, at any depth",
+        ),
+        (
+            "TestDeleteFilesGlobs",
+            "test_delete_files_takes_glob_characters_literally",
+            "delete_files() must delete the paths given, not what globs of them match",
+        ),
+        (
+            "TestReadBytesIgnoresEnd",
+            "test_read_bytes_reads_ranges",
+            "read_bytes(path, 0, 1) must be the file's bytes [0:1]",
         ),
     ],
 )

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 import pytest
 
-from cargohold.errors import FlavorNotFoundError, MissingDependencyError
-from cargohold.flavors import ConfigValidationError, StackComponentType
+from cargohold.errors import ConfigValidationError, FlavorNotFoundError, MissingDependencyError
+from cargohold.flavors import StackComponentType
 from cargohold.plugins import PluginHost
 from cargohold.stores.base import BaseArtifactStoreConfig, BaseArtifactStoreFlavor
 
@@ -106,7 +106,7 @@ class ZenMLStyleFlavor(BaseArtifactStoreFlavor):
 def test_zenml_style_flavor_is_not_asked_for_its_implementation_until_use() -> None:
     from types import SimpleNamespace
 
-    from cargohold.describe import describe_flavor, flavor_row
+    from cargohold.flavor_descriptions import describe_flavor, flavor_row
     from cargohold.hookspecs import hookimpl
 
     host = PluginHost(entry_points=list).load()

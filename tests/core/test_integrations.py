@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from cargohold import installer, integrations
 from cargohold.cli import cli
 from cargohold.client import Client
+from cargohold.errors import UnknownIntegrationError
 from cargohold.hookspecs import hookimpl
 from cargohold.installer import Change, compare, parse_uv_plan, uv_config_args
 from cargohold.integrations import (
     FIRST_PARTY,
     Integration,
-    UnknownIntegrationError,
     catalog,
     compatible_range,
     requirement_lines,

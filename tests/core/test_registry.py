@@ -8,9 +8,13 @@ import stat
 import pytest
 
 from cargohold.client import Client
-from cargohold.errors import CargoholdError, FlavorNotFoundError
-from cargohold.flavors import ConfigValidationError
-from cargohold.registry.store import AlreadyExistsError, NotFoundError
+from cargohold.errors import (
+    AlreadyExistsError,
+    CargoholdError,
+    ConfigValidationError,
+    FlavorNotFoundError,
+    NotFoundError,
+)
 from cargohold.stores.local import LocalArtifactStore
 
 

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from cargohold import Client
 from cargohold.cli import cli
 from cargohold.errors import CargoholdError, CargoholdWarning
-from cargohold.secrets import parse_values, redact, references, remember, resolve
+from cargohold.secrets.redaction import redact, remember
+from cargohold.secrets.references import references, resolve
+from cargohold.secrets.values import parse_values
 from tests.core.test_laziness import HEAVY
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cargohold.flavors import ConfigValidationError
+from cargohold.errors import ConfigValidationError
 from cargohold_gcp.flavor import GCPArtifactStoreFlavor
 
 

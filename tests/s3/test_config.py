@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from cargohold.flavors import ConfigValidationError
+from cargohold.errors import ConfigValidationError
 from cargohold_s3.config import S3ArtifactStoreConfig
 from cargohold_s3.flavor import S3ArtifactStoreFlavor
 

@@ -18,10 +18,16 @@ class CargoholdWarning(UserWarning):
 
 
 def warn(messages: list[str]) -> None:
+    """Warn about each message, pointing at the caller's code rather than at the
+    cargohold function that found the problem (however deep the call went)."""
+    import sys
     import warnings
 
+    level, frame = 2, sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("cargohold."):
+        frame, level = frame.f_back, level + 1
     for message in messages:
-        warnings.warn(CargoholdWarning(message), stacklevel=3)
+        warnings.warn(CargoholdWarning(message), stacklevel=level)
 
 
 def exception_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -36,6 +42,9 @@ def exception_chain(exc: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
+
+
+# -- plugins and stores --------------------------------------------------------------
 
 
 class PluginError(CargoholdError):
@@ -72,3 +81,44 @@ class StoreConnectionError(CargoholdError, ConnectionError):
 
 class StoreAuthenticationError(CargoholdError, PermissionError):
     """The store's endpoint refused the credentials."""
+
+
+# -- flavors and configs ------------------------------------------------------------
+
+
+class ConfigValidationError(CargoholdError, ValueError):
+    """A component config did not validate against its flavor's config class."""
+
+
+# -- the registry ---------------------------------------------------------------------
+
+
+class DatabaseError(CargoholdError):
+    """The state database cannot be opened or is damaged."""
+
+
+class NotFoundError(CargoholdError, LookupError):
+    """No record of that kind and name."""
+
+
+class AlreadyExistsError(CargoholdError):
+    """A record of that kind and name exists already."""
+
+
+class SecretNotFoundError(CargoholdError, LookupError):
+    """A reference or an ``authentication_secret`` names a secret that does not exist."""
+
+
+# -- integrations and scaffolding ------------------------------------------------------
+
+
+class UnknownIntegrationError(CargoholdError, LookupError):
+    """A name that neither the core nor an installed plugin knows."""
+
+
+class InstallError(CargoholdError):
+    """pip, uv or pip-tools failed, or the preflight refused an install."""
+
+
+class ScaffoldError(CargoholdError, ValueError):
+    """A flavor name, scheme or target directory that cannot be scaffolded."""

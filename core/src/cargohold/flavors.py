@@ -10,7 +10,6 @@ core reads that property only when it needs the implementation.
 from __future__ import annotations
 
 import builtins
-import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -18,7 +17,12 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from cargohold.errors import CargoholdError, FlavorNotFoundError, MissingDependencyError
+from cargohold.errors import (
+    CargoholdError,
+    ConfigValidationError,
+    FlavorNotFoundError,
+    MissingDependencyError,
+)
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -31,10 +35,6 @@ class StackComponentType(str, Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-class ConfigValidationError(CargoholdError, ValueError):
-    """A component config did not validate against its flavor's config class."""
 
 
 class Flavor(ABC):
@@ -72,6 +72,8 @@ class Flavor(ABC):
                 f"flavor {self.name!r} names no implementation; set `implementation = "
                 f'"module:Class"` or override `implementation_class`'
             )
+        from cargohold.dotted import import_object
+
         implementation: builtins.type[Any] = import_object(self.implementation)
         return implementation
 
@@ -98,20 +100,6 @@ class Flavor(ABC):
             raise
         except ImportError as exc:
             raise missing_dependency_error(self.name, self.integration, exc) from exc
-
-
-def import_object(spec: str) -> Any:
-    """Import ``"package.module:Attribute"`` and return the attribute."""
-    module_name, sep, attribute = spec.partition(":")
-    if not sep or not module_name or not attribute:
-        raise CargoholdError(f"{spec!r} is not of the form 'package.module:Attribute'")
-    module = importlib.import_module(module_name)
-    try:
-        return getattr(module, attribute)
-    except AttributeError:
-        raise ImportError(
-            f"module {module_name!r} has no attribute {attribute!r}", name=module_name
-        ) from None
 
 
 def missing_dependency_error(
@@ -146,6 +134,33 @@ def describe_validation_error(exc: Any, model: type[BaseModel]) -> str:
             message = str(error["msg"]).removeprefix("Value error, ")
             problems.append(f"{field}: {message}")
     return "; ".join(problems)
+
+
+def checked_flavor(obj: Any, what: str) -> Flavor:
+    """An instance of the flavor class ``obj`` once it passes the checks every flavor
+    passes, whatever brought it (a plugin's hook or a repository); ``what`` names it
+    in the one-line error otherwise."""
+    from pydantic import BaseModel
+
+    if not (isinstance(obj, type) and issubclass(obj, Flavor)):
+        raise CargoholdError(
+            f"{what} is not a flavor class: not a subclass of cargohold.Flavor; subclass "
+            "cargohold.BaseArtifactStoreFlavor"
+        )
+    flavor = obj()
+    if not isinstance(flavor.name, str) or not flavor.name:
+        raise CargoholdError(
+            f"{what}: flavor class {obj.__qualname__} has an empty or non-string name"
+        )
+    component_type = StackComponentType(flavor.type)
+    config_class = flavor.config_class
+    if not (isinstance(config_class, type) and issubclass(config_class, BaseModel)):
+        raise CargoholdError(f"{what}: config_class must be a pydantic model class")
+    if component_type is StackComponentType.ARTIFACT_STORE and not getattr(
+        config_class, "SUPPORTED_SCHEMES", None
+    ):
+        raise CargoholdError(f"{what}: its config class must set SUPPORTED_SCHEMES")
+    return flavor
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cargohold.errors import CargoholdError
+from cargohold.errors import InstallError
 from cargohold.integrations import canonical
 
 PIP_REPORT_MINIMUM = (22, 2)
@@ -36,10 +36,6 @@ _FORWARDED_TO_UV = (
     ("PIP_CONSTRAINT", ("UV_CONSTRAINT",), "--constraint"),
 )
 _UV_PLAN_LINE = re.compile(r"^\s*([-+~])\s+([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==(\S+)")
-
-
-class InstallError(CargoholdError):
-    """pip, uv or pip-tools failed, or the preflight refused an install."""
 
 
 @dataclass(frozen=True)

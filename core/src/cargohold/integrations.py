@@ -1,9 +1,11 @@
-"""Integrations: installable bundles that bring flavors (``s3``, ``gcp``, ``azure``, ...).
+"""Integrations: installable bundles that bring flavors.
 
 The catalog merges the first-party integrations, known here even before their
 distribution is installed, with those that installed plugins register through
-``cargohold_integrations``. Everything here reads installed metadata only: nothing
-is imported from the integrations themselves, and pip is never imported.
+``cargohold_integrations``. The first-party ones are read from ``first_party.json``,
+which ``scripts/first_party.py`` writes from each plugin's own pyproject.toml, so a new
+first-party plugin needs no edit here. Everything here reads installed metadata only:
+nothing is imported from the integrations themselves, and pip is never imported.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
-from cargohold.errors import CargoholdError
+from cargohold.errors import UnknownIntegrationError
 
 CORE_DISTRIBUTION = "cargohold"
 
@@ -38,40 +41,57 @@ class Integration:
 
 
 # Released with the core, so the core knows them before they are installed; each is
-# also an extra of the core (`pip install "cargohold[s3]"` is the same install).
-FIRST_PARTY: tuple[Integration, ...] = (
-    Integration(
-        name="azure",
-        distribution="cargohold-azure",
-        flavors=("azure",),
-        description="Azure Blob Storage via adlfs.",
-    ),
-    Integration(
-        name="gcp",
-        distribution="cargohold-gcp",
-        flavors=("gcp",),
-        description="Google Cloud Storage via gcsfs.",
-    ),
-    Integration(
-        name="s3",
-        distribution="cargohold-s3",
-        flavors=("s3",),
-        description="Amazon S3 and S3-compatible object storage (MinIO, Ceph, R2) via s3fs.",
-    ),
-)
-_FIRST_PARTY = {integration.name: integration for integration in FIRST_PARTY}
+# also an extra of the core (`pip install "cargohold[s3]"` is the same install). Both
+# the catalogue and the extras are generated: run `python scripts/first_party.py`.
+CATALOGUE = "first_party.json"
+
+# Declared for type checkers only: the value comes from ``__getattr__`` on first use, so
+# that importing this module (every plugin load does) reads no file.
+FIRST_PARTY: tuple[Integration, ...]
+
+
+def __getattr__(name: str) -> object:
+    if name == "FIRST_PARTY":
+        return first_party()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def first_party() -> tuple[Integration, ...]:
+    """The first-party integrations, sorted by name, from the generated catalogue."""
+    import json
+    from importlib.resources import files
+
+    text = files("cargohold").joinpath(CATALOGUE).read_text(encoding="utf-8")
+    return tuple(
+        Integration(
+            name=entry["name"],
+            distribution=entry["distribution"],
+            flavors=tuple(entry["flavors"]),
+            description=entry["description"],
+        )
+        for entry in json.loads(text)["integrations"]
+    )
+
+
+@cache
+def _first_party_by_name() -> dict[str, Integration]:
+    return {integration.name: integration for integration in first_party()}
+
+
+def first_party_names() -> frozenset[str]:
+    """Every integration and flavor name the first-party plugins use."""
+    return frozenset(
+        name for integration in first_party() for name in (integration.name, *integration.flavors)
+    )
 
 
 def is_first_party(integration: Integration) -> bool:
     """Released with the core (a plugin may register the name with another distribution)."""
-    known = _FIRST_PARTY.get(integration.name)
+    known = _first_party_by_name().get(integration.name)
     return known is not None and canonical(known.distribution) == canonical(
         integration.distribution
     )
-
-
-class UnknownIntegrationError(CargoholdError, LookupError):
-    """A name that neither the core nor an installed plugin knows."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +135,7 @@ def canonical(name: str) -> str:
 
 def catalog(registered: Mapping[str, Integration]) -> dict[str, Integration]:
     """First-party integrations, overridden and extended by what plugins registered."""
-    merged = {integration.name: integration for integration in FIRST_PARTY}
+    merged = dict(_first_party_by_name())
     merged.update(registered)
     return dict(sorted(merged.items()))
 

@@ -22,22 +22,23 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from cargohold import hookspecs
-from cargohold.errors import PluginError
-from cargohold.flavors import Flavor, FlavorRegistry, RegisteredFlavor, StackComponentType
+from cargohold.errors import CargoholdError, PluginError
+from cargohold.flavors import (
+    FlavorRegistry,
+    RegisteredFlavor,
+    StackComponentType,
+    checked_flavor,
+)
 from cargohold.integrations import Integration
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
+    from cargohold.connectors.types import ConnectorType
+
 ENTRY_POINT_GROUP = "cargohold"
 LOAD_PLUGINS_ENV = "CARGOHOLD_LOAD_PLUGINS"
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (("builtin", "cargohold.builtin_plugin"),)
-HOOK_NAMES: tuple[str, ...] = (
-    "cargohold_flavors",
-    "cargohold_integrations",
-    "cargohold_connector_types",
-    "cargohold_materializers",
-)
 
 
 class PluginStatus(str, Enum):
@@ -80,30 +81,21 @@ class _Plugin:
 
 @dataclass
 class _Collected:
-    """Everything the healthy plugins registered, and why the others were dropped."""
+    """Everything the healthy plugins registered, by hook, and why the others were dropped."""
 
-    flavors: dict[tuple[StackComponentType, str], RegisteredFlavor] = field(default_factory=dict)
-    integrations: dict[str, Integration] = field(default_factory=dict)
-    connector_types: dict[str, Any] = field(default_factory=dict)
-    materializers: dict[str, type[Any]] = field(default_factory=dict)
+    tables: dict[str, dict[Any, Any]] = field(default_factory=lambda: {hook: {} for hook in HOOKS})
     owners: dict[tuple[str, object], str] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
 
 
 def _flavor_entry(obj: Any, plugin: str) -> tuple[object, RegisteredFlavor, str]:
-    if not (isinstance(obj, type) and issubclass(obj, Flavor)):
-        raise PluginError(f"registered {obj!r}, which is not a subclass of cargohold.Flavor")
-    flavor = obj()
-    name, component_type = flavor.name, StackComponentType(flavor.type)
-    if not isinstance(name, str) or not name:
-        raise PluginError(f"flavor class {obj.__qualname__} has an empty or non-string name")
-    from pydantic import BaseModel
-
-    config_class = flavor.config_class
-    if not (isinstance(config_class, type) and issubclass(config_class, BaseModel)):
-        raise PluginError(f"flavor {name!r}: config_class must be a pydantic model class")
+    try:
+        flavor = checked_flavor(obj, f"registered {obj!r}")
+    except CargoholdError as exc:
+        raise PluginError(str(exc)) from None
+    component_type = StackComponentType(flavor.type)
     entry = RegisteredFlavor(flavor=flavor, plugin=plugin)
-    return (component_type, name), entry, f"{component_type} flavor {name!r}"
+    return (component_type, flavor.name), entry, f"{component_type} flavor {flavor.name!r}"
 
 
 def _integration_entry(obj: Any, plugin: str) -> tuple[object, Integration, str]:
@@ -113,7 +105,7 @@ def _integration_entry(obj: Any, plugin: str) -> tuple[object, Integration, str]
 
 
 def _connector_type_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
-    from cargohold.connectors import ConnectorType
+    from cargohold.connectors.types import ConnectorType
 
     if not isinstance(obj, ConnectorType) or not obj.name:
         raise PluginError(f"registered {obj!r}, which is not a named cargohold ConnectorType")
@@ -135,12 +127,16 @@ def _materializer_entry(obj: Any, plugin: str) -> tuple[object, Any, str]:
     return qualified, obj, f"materializer {qualified!r}"
 
 
-_ENTRY_MAKERS: dict[str, Callable[[Any, str], tuple[object, Any, str]]] = {
+# The one table of hooks: each hook's name (as in hookspecs.py) and the function that
+# checks what a plugin registers through it and keys it, (key, entry, label). Adding a
+# hook means a spec in hookspecs.py and a row here.
+HOOKS: dict[str, Callable[[Any, str], tuple[object, Any, str]]] = {
     "cargohold_flavors": _flavor_entry,
     "cargohold_integrations": _integration_entry,
     "cargohold_connector_types": _connector_type_entry,
     "cargohold_materializers": _materializer_entry,
 }
+HOOK_NAMES: tuple[str, ...] = tuple(HOOKS)
 
 
 def allowed_entry_points() -> frozenset[str] | None:
@@ -310,7 +306,7 @@ class PluginHost:
         plugin = impl.plugin_name
         if plugin in failures:
             return
-        make_entry = _ENTRY_MAKERS[hook_name]
+        make_entry = HOOKS[hook_name]
         mine = staged.setdefault(plugin, [])
 
         def register(obj: Any) -> None:
@@ -335,12 +331,7 @@ class PluginHost:
         failures: dict[str, str],
     ) -> _Collected:
         collected = _Collected(failures=dict(failures))
-        tables: dict[str, dict[Any, Any]] = {
-            "cargohold_flavors": collected.flavors,
-            "cargohold_integrations": collected.integrations,
-            "cargohold_connector_types": collected.connector_types,
-            "cargohold_materializers": collected.materializers,
-        }
+        tables = collected.tables
         for name in self._plugins:  # load order: built-ins, entry points, run-time ones
             if name in failures or name not in staged:
                 continue
@@ -395,28 +386,25 @@ class PluginHost:
             )
         return records
 
+    def registered(self, hook_name: str) -> Mapping[Any, Any]:
+        """What the healthy plugins registered through one hook, keyed as ``HOOKS`` keys it."""
+        return MappingProxyType(self._collect().tables[hook_name])
+
     @property
     def flavors(self) -> FlavorRegistry:
-        return FlavorRegistry(self._collect().flavors)
+        return FlavorRegistry(self.registered("cargohold_flavors"))
 
     @property
     def integrations(self) -> Mapping[str, Integration]:
-        return MappingProxyType(self._collect().integrations)
+        return self.registered("cargohold_integrations")
 
     @property
-    def connector_types(self) -> Mapping[str, Any]:
-        return MappingProxyType(self._collect().connector_types)
+    def connector_types(self) -> Mapping[str, ConnectorType]:
+        return self.registered("cargohold_connector_types")
 
     @property
     def materializers(self) -> Mapping[str, type[Any]]:
-        return MappingProxyType(self._collect().materializers)
-
-    def plugin_of(self, flavor: Flavor) -> PluginRecord | None:
-        """The record of the plugin that registered ``flavor``."""
-        entry = self._collect().flavors.get((flavor.type, flavor.name))
-        if entry is None:
-            return None
-        return next((p for p in self.plugins if p.name == entry.plugin), None)
+        return self.registered("cargohold_materializers")
 
 
 def _distribution_version(distribution: str) -> str | None:

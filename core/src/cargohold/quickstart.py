@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cargohold.client import Client
+    from cargohold.artifacts.service import Artifacts
     from cargohold.registry.artifacts import ArtifactVersion
+    from cargohold.registry.records import StackRecord
+    from cargohold.stores.base import BaseArtifactStore
 
 DATASET, MODEL, METRICS = "quickstart-dataset", "quickstart-model", "quickstart-metrics"
 
@@ -22,7 +24,6 @@ DATASET, MODEL, METRICS = "quickstart-dataset", "quickstart-model", "quickstart-
 class QuickstartRun:
     stack: str
     store: str
-    store_path: str
     saved: list[ArtifactVersion]
     model: dict[str, float]
     metrics: dict[str, float]
@@ -51,18 +52,15 @@ def evaluate(model: dict[str, float], dataset: dict[str, list[float]]) -> dict[s
     return {"rmse": (sum(e * e for e in errors) / len(errors)) ** 0.5, "rows": float(len(errors))}
 
 
-def run(client: Client) -> QuickstartRun:
-    """Run the pipeline and save its artifacts to the active stack's store."""
-    stack = client.active_stack()
-    store = client.get_artifact_store()
+def run(stack: StackRecord, store: BaseArtifactStore, artifacts: Artifacts) -> QuickstartRun:
+    """Run the pipeline and save its artifacts to ``store``, the active ``stack``'s."""
     dataset = make_dataset()
     model = fit_line(dataset)
     metrics = evaluate(model, dataset)
-    artifacts = client.artifacts
     meta = {"pipeline": "quickstart"}
     saved = [
         artifacts.save(dataset, DATASET, metadata={**meta, "rows": len(dataset["x"])}),
         artifacts.save(model, MODEL, metadata={**meta, "fitted_on": DATASET}),
         artifacts.save(metrics, METRICS, metadata={**meta, "model": MODEL}),
     ]
-    return QuickstartRun(stack.name, store.name, store.path, saved, model, metrics)
+    return QuickstartRun(stack.name, store.name, saved, model, metrics)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,47 +32,36 @@ def source_root() -> Path:
     return find_repository_root() or Path.cwd().resolve()
 
 
-@contextmanager
-def importable_from(root: Path) -> Iterator[None]:
-    """Make modules under ``root`` importable for the duration of the block."""
-    entry = str(root)
-    added = entry not in sys.path
-    if added:
-        sys.path.insert(0, entry)
+def import_from_repository(source: str, root: Path) -> Any:
+    """Import ``package.module.ClassName`` (or ``package.module:ClassName``) from ``root``,
+    every failure a one-line error that says what to do."""
+    from cargohold.dotted import import_object, split_spec
+
     try:
-        yield
-    finally:
-        if added and entry in sys.path:
-            sys.path.remove(entry)
-
-
-def import_dotted(source: str, root: Path) -> Any:
-    """Import ``package.module.ClassName`` (or ``package.module:ClassName``) from ``root``."""
-    module_name, sep, attribute = source.partition(":")
-    if not sep:
-        module_name, _, attribute = source.rpartition(".")
-    if not module_name or not attribute:
+        module_name, attribute = split_spec(source, allow_dots=True)
+    except CargoholdError:
         raise CargoholdError(
             f"{source!r} is not a dotted path to a class; give it as package.module.ClassName"
-        )
-    with importable_from(root):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                raise CargoholdError(
-                    f"cannot import {module_name!r} from {root}: no module named {exc.name!r}; "
-                    "run the command from your repository (see `cargohold init`)"
-                ) from None
-            raise CargoholdError(
-                f"importing {module_name!r} from {root} failed: module {exc.name!r} is not "
-                "installed; keep heavy imports out of the flavor's module"
-            ) from None
-        except Exception as exc:
-            raise CargoholdError(
-                f"importing {module_name!r} from {root} failed: {type(exc).__name__}: {exc}"
-            ) from None
+        ) from None
     try:
-        return getattr(module, attribute)
-    except AttributeError:
-        raise CargoholdError(f"module {module_name!r} has no attribute {attribute!r}") from None
+        return import_object(f"{module_name}:{attribute}", root=root)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            raise CargoholdError(
+                f"cannot import {module_name!r} from {root}: no module named {exc.name!r}; "
+                "run the command from your repository (see `cargohold init`)"
+            ) from None
+        raise CargoholdError(
+            f"importing {module_name!r} from {root} failed: module {exc.name!r} is not "
+            "installed; keep heavy imports out of the flavor's module"
+        ) from None
+    except ImportError as exc:
+        if exc.name == module_name and "has no attribute" in str(exc):
+            raise CargoholdError(str(exc)) from None
+        raise CargoholdError(
+            f"importing {module_name!r} from {root} failed: {type(exc).__name__}: {exc}"
+        ) from None
+    except Exception as exc:
+        raise CargoholdError(
+            f"importing {module_name!r} from {root} failed: {type(exc).__name__}: {exc}"
+        ) from None

@@ -24,15 +24,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from cargohold.artifacts.files import CHUNK_SIZE, stream_copy
 from cargohold.errors import CargoholdError
 from cargohold.registry.artifacts import ArtifactVersion, FileEntry
-from cargohold.stores.base import BaseArtifactStore
-
-if TYPE_CHECKING:
-    from cargohold.stores.fsspec import ListedFile
+from cargohold.stores.base import BaseArtifactStore, ListedFile
 
 _T = TypeVar("_T")
 # files done, files total, bytes done, bytes total
@@ -102,16 +99,19 @@ class _Tally:
 
 
 def _sha256_of(store: BaseArtifactStore, path: str, size: int) -> str:
-    from cargohold.stores.fsspec import FsspecArtifactStore
-
-    if size == 0 or not isinstance(store, FsspecArtifactStore):
+    """The sha256 of the file at ``path``, which should hold ``size`` bytes."""
+    if size == 0:
         with store.open(path, "rb") as handle:
             return stream_copy(handle)[1]
-    # Ranged reads of one chunk each: a small file costs one request (open() asks for
-    # the size first), and a large one no more memory than a chunk (open() reads ahead).
+    # Ranged reads of one chunk each: on the cloud stores a small file costs one
+    # request (open() asks for the size first), and a large one no more memory than a
+    # chunk (open() reads ahead). The last read runs to the end of the file, so that
+    # bytes beyond ``size`` change the digest instead of going unread.
     digest = hashlib.sha256()
-    for start in range(0, size, CHUNK_SIZE):
-        digest.update(store.read_bytes(path, start, min(start + CHUNK_SIZE, size)))
+    starts = range(0, size, CHUNK_SIZE)
+    for start in starts:
+        end = None if start == starts[-1] else start + CHUNK_SIZE
+        digest.update(store.read_bytes(path, start, end))
     return digest.hexdigest()
 
 
@@ -195,10 +195,8 @@ def _read_back(plan: CopyPlan, item: FileCopy) -> bool:
 
 def _unvouched(plan: CopyPlan, sent: list[_Sent]) -> list[FileCopy]:
     """The sent files that the destination's listing does not show with their MD5."""
-    from cargohold.stores.fsspec import FsspecArtifactStore
-
     listed: dict[str, ListedFile] = {}
-    if sent and isinstance(plan.target, FsspecArtifactStore):
+    if sent:
         listed = plan.target.list_files(
             _common_folder(s.item.destination.rsplit("/", 1)[0] for s in sent)
         )
@@ -269,19 +267,9 @@ def _common_folder(folders: Iterable[str]) -> str:
 
 def _present_files(plan: CopyPlan) -> dict[str, ListedFile]:
     """The files already under the destination folders, from one listing."""
-    from cargohold.stores.fsspec import FsspecArtifactStore, ListedFile
-
-    target = plan.target
     if not plan.versions:
         return {}
     top = _common_folder(plan.destination_uri(version) for version in plan.versions)
-    if not target.exists(top):
+    if not plan.target.exists(top):
         return {}
-    if isinstance(target, FsspecArtifactStore):
-        return target.list_files(top)
-    files: dict[str, ListedFile] = {}
-    for directory, _, names in target.walk(top):
-        for name in names:
-            path = f"{directory!s}/{name!s}"
-            files[path] = ListedFile(target.size(path) or 0, None)
-    return files
+    return plan.target.list_files(top)

@@ -90,7 +90,7 @@ def verify_store(name: str, build: Callable[[], BaseArtifactStore]) -> VerifyRep
 
 def one_line(exc: BaseException) -> str:
     """``exc`` as one line for a table cell, without any secret value it may quote."""
-    from cargohold.secrets import redact
+    from cargohold.secrets.redaction import redact
 
     text = redact(" ".join(str(exc).split()))
     if isinstance(exc, CargoholdError):

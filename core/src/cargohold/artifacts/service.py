@@ -12,7 +12,7 @@ import contextlib
 import json
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,10 +22,11 @@ from cargohold.artifacts.materializers import Materializer, PickleMaterializer
 from cargohold.errors import CargoholdError
 from cargohold.registry import artifacts as records
 from cargohold.registry.artifacts import ArtifactVersion
-from cargohold.registry.store import now
+from cargohold.registry.components import now
 
 if TYPE_CHECKING:
-    from cargohold.client import Client
+    from cargohold.registry.components import Registry
+    from cargohold.store_service import ArtifactStores
     from cargohold.stores.base import BaseArtifactStore
     from cargohold.transfer import CopyReport, Progress
 
@@ -65,15 +66,21 @@ class Deleted:
 class Artifacts:
     """The artifacts of one client's registry."""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-        self._registry = client.registry
+    def __init__(
+        self,
+        registry: Registry,
+        stores: ArtifactStores,
+        materializers: Callable[[], Mapping[str, type[Any]]],
+    ) -> None:
+        self._registry = registry
+        self._stores = stores
+        self._materializers = materializers
 
     # -- materializers ------------------------------------------------------------
 
     def materializers(self) -> dict[str, type[Any]]:
         """Registered materializers, keyed by qualified class name, plugins' last."""
-        return dict(self._client.plugins.materializers)
+        return dict(self._materializers())
 
     def materializer_for(self, obj: Any, allow_pickle: bool = False) -> type[Any]:
         """The materializer that saves ``obj``: a plugin's before a built-in's."""
@@ -100,12 +107,12 @@ class Artifacts:
         metadata: dict[str, Any] | None = None,
         allow_pickle: bool = False,
     ) -> ArtifactVersion:
-        from cargohold.client import check_name
+        from cargohold.names import check_name
 
         check_name("artifact", name)
         metadata = _checked_metadata(metadata)
-        target = self._client.get_artifact_store(store)
-        store_id = self._client.artifact_store_record(target.name).id
+        target = self._stores.get(store)
+        store_id = self._stores.record(target.name).id
         materializer_class = self.materializer_for(obj, allow_pickle)
         materializer = materializer_class()
         previews = _previews(materializer, obj)
@@ -174,7 +181,7 @@ class Artifacts:
             ) from None
 
     def files(self, version: ArtifactVersion) -> ArtifactFiles:
-        store = self._client.get_artifact_store(version.store)
+        store = self._stores.get(version.store)
         return ArtifactFiles(store, version.uri, version.files, label=f"artifact {version.ref}")
 
     # -- records --------------------------------------------------------------------
@@ -197,7 +204,7 @@ class Artifacts:
         leftovers = []
         for gone in doomed:
             try:
-                store = self._client.get_artifact_store(gone.store)
+                store = self._stores.get(gone.store)
                 if store.exists(gone.uri):
                     store.rmtree(gone.uri)
             except Exception as exc:
@@ -244,8 +251,8 @@ class Artifacts:
 
         if workers < 1:
             raise CargoholdError(f"workers must be 1 or more, not {workers}")
-        src_record = self._client.artifact_store_record(source)
-        dst_record = self._client.artifact_store_record(destination)
+        src_record = self._stores.record(source)
+        dst_record = self._stores.record(destination)
         if src_record.id == dst_record.id:
             raise CargoholdError(
                 f"source and destination are the same store ({source!r}); name two different "
@@ -261,8 +268,8 @@ class Artifacts:
                 )
         if names:
             chosen = [v for v in chosen if v.name in names]
-        src_store = self._client.get_artifact_store(source)
-        dst_store = self._client.get_artifact_store(destination)
+        src_store = self._stores.get(source)
+        dst_store = self._stores.get(destination)
         plan = CopyPlan(src_store, dst_store, chosen, _destination_uri(dst_store))
         report = copy_files(plan, workers=workers, progress=progress)
         with self._registry.db.write() as connection:

@@ -33,7 +33,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "integration": (
         "cargohold.cli.integration:integration",
-        "Integrations: installable distributions that bring flavors (s3, gcp, azure, ...).",
+        "Integrations: installable distributions that bring flavors (see `integration list`).",
     ),
     "plugins": ("cargohold.cli.plugins:plugins", "Inspect installed plugins."),
     "quickstart": (
@@ -54,10 +54,9 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 
 def load_lazy_command(name: str) -> click.Command:
     """Import the command group registered as ``name`` in LAZY_COMMANDS."""
-    from importlib import import_module
+    from cargohold.dotted import import_object
 
-    module_name, _, attribute = LAZY_COMMANDS[name][0].partition(":")
-    command = getattr(import_module(module_name), attribute)
+    command = import_object(LAZY_COMMANDS[name][0])
     assert isinstance(command, click.Command)
     return command
 
@@ -111,14 +110,14 @@ class _Root(click.Group):
         except (click.exceptions.Exit, click.Abort):
             raise
         except click.ClickException as exc:
-            from cargohold.secrets import redact
+            from cargohold.secrets.redaction import redact
 
             if redact(exc.message) != exc.message:
                 raise click.ClickException(redact(exc.message)) from None
             raise
         except Exception as exc:
             from cargohold.errors import CargoholdError
-            from cargohold.secrets import redact
+            from cargohold.secrets.redaction import redact
 
             if os.environ.get(DEBUG_ENV, "").lower() not in ("", "0", "false", "no"):
                 import traceback

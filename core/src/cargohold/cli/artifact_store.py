@@ -25,8 +25,10 @@ def artifact_store() -> None:
 
 @artifact_store.command("register", context_settings=EXTRA)
 @click.argument("name")
-@click.option("-f", "--flavor", required=True, help="Flavor, e.g. local, s3, gcp, azure.")
-@click.option("--path", help="Root of the store, e.g. s3://bucket/prefix.")
+@click.option(
+    "-f", "--flavor", required=True, help="Flavor, e.g. local (see `artifact-store flavor list`)."
+)
+@click.option("--path", help="Root of the store: a folder, or SCHEME://BUCKET/PREFIX.")
 @click.pass_context
 def register(ctx: click.Context, name: str, flavor: str, path: str | None) -> None:
     """Register a store. Other config fields go as --KEY=VALUE (JSON for dict fields).
@@ -34,14 +36,14 @@ def register(ctx: click.Context, name: str, flavor: str, path: str | None) -> No
     Only the flavor's config class validates the values: nothing is contacted and
     the flavor's cloud library need not be installed.
     """
-    from cargohold.configs import parse_field_values
+    from cargohold.secrets.values import parse_values
 
     client = _client()
     flavor_object = client.flavor(flavor)
     raw = config_pairs(ctx.args)
     if path is not None:
         raw["path"] = path
-    values = parse_field_values(flavor_object.config_class, raw)
+    values = parse_values(raw, fields=flavor_object.config_class.model_fields, secret_keys=False)
     record = client.register_artifact_store(name, flavor, values)
     click.echo(
         f"Registered artifact store {record.name!r} ({record.flavor}, {record.config['path']})."
@@ -75,14 +77,15 @@ def describe(name: str, output: str) -> None:
 @click.pass_context
 def update(ctx: click.Context, name: str) -> None:
     """Change config fields: --KEY=VALUE sets one, --KEY= unsets it."""
-    from cargohold.configs import parse_field_values
+    from cargohold.secrets.values import parse_values
 
     pairs = config_pairs(ctx.args)
     if not pairs:
         raise click.UsageError("nothing to update; give fields as --KEY=VALUE")
     client = _client()
     record = client.artifact_store_record(name)
-    changes = parse_field_values(client.flavor(record.flavor).config_class, pairs)
+    fields = client.flavor(record.flavor).config_class.model_fields
+    changes = parse_values(pairs, fields=fields, secret_keys=False)
     client.update_artifact_store(name, changes)
     click.echo(f"Updated artifact store {name!r}: {', '.join(sorted(changes))}.")
 

@@ -13,10 +13,10 @@ EXTRA = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 resource_type_option = click.option(
     "--resource-type",
-    help="s3-bucket, gcs-bucket or blob-container (default: the type's only one).",
+    help="One of the type's resource types (`list-types`; default: the type's only one).",
 )
 resource_id_option = click.option(
-    "--resource-id", help="Limit the connector to one resource, e.g. s3://bucket or az://container."
+    "--resource-id", help="Limit the connector to one resource: SCHEME://NAME or NAME."
 )
 
 
@@ -29,13 +29,9 @@ def _connectors() -> Any:
 def _settings(args: list[str]) -> dict[str, Any]:
     """``--KEY=VALUE`` / ``--KEY=@FILE`` pairs; dashes in KEY stand for underscores and
     an empty VALUE unsets the setting (update)."""
-    from cargohold.secrets import value_from_argument
+    from cargohold.secrets.values import parse_values
 
-    settings: dict[str, Any] = {}
-    for key, text in config_pairs(args).items():
-        name = key.replace("-", "_")
-        settings[name] = value_from_argument(key, text) if text else None
-    return settings
+    return parse_values(config_pairs(args), secret_keys=False)
 
 
 @click.group("service-connector")
@@ -45,8 +41,10 @@ def service_connector() -> None:
 
 @service_connector.command("register", context_settings=EXTRA)
 @click.argument("name")
-@click.option("--type", "connector_type", required=True, help="Connector type: aws, gcp, azure.")
-@click.option("--auth-method", required=True, help="e.g. secret-key, service-account, sas-token.")
+@click.option("--type", "connector_type", required=True, help="Connector type (see `list-types`).")
+@click.option(
+    "--auth-method", required=True, help="One of the type's auth methods (see `list-types`)."
+)
 @resource_type_option
 @resource_id_option
 @click.pass_context

@@ -21,7 +21,7 @@ def _client() -> Any:
 
 @click.group("integration")
 def integration() -> None:
-    """Integrations: installable distributions that bring flavors (s3, gcp, azure, ...)."""
+    """Integrations: installable distributions that bring flavors (see `integration list`)."""
 
 
 @integration.command("list")

@@ -16,7 +16,7 @@ def plugins() -> None:
 @output_option
 def list_plugins(output: str) -> None:
     """List plugins: where they come from, their hooks, and whether they loaded."""
-    from cargohold.describe import plugin_row
+    from cargohold.flavor_descriptions import plugin_row
     from cargohold.plugins import load_plugins
 
     rows = [plugin_row(record) for record in load_plugins().plugins]

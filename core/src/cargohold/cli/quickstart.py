@@ -16,7 +16,8 @@ def quickstart() -> None:
     from cargohold import quickstart as pipeline
     from cargohold.client import Client
 
-    run = pipeline.run(Client())
+    client = Client()
+    run = pipeline.run(client.active_stack(), client.get_artifact_store(), client.artifacts)
     click.echo(f"Saved the quickstart's artifacts to store {run.store!r} (stack {run.stack!r}):")
     for version in run.saved:
         click.echo(f"  {version.ref:22s} {version.size:>7,d} bytes  {version.uri}")

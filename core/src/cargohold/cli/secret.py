@@ -26,7 +26,7 @@ def _secrets() -> Any:
 
 
 def _values(args: list[str], document: str | None) -> dict[str, str]:
-    from cargohold.secrets import parse_values
+    from cargohold.secrets.values import parse_values
 
     return parse_values(config_pairs(args), document)
 

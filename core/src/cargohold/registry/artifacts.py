@@ -8,7 +8,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from cargohold.registry.store import NotFoundError, new_id, now
+from cargohold.errors import NotFoundError
+from cargohold.registry.components import new_id, now
 
 
 @dataclass(frozen=True)

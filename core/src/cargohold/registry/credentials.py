@@ -10,8 +10,9 @@ import json
 import sqlite3
 from typing import Any
 
+from cargohold.errors import AlreadyExistsError, NotFoundError
+from cargohold.registry.components import Registry, new_id, now
 from cargohold.registry.records import ComponentRecord, ConnectorRecord, SecretRecord
-from cargohold.registry.store import AlreadyExistsError, NotFoundError, Registry, new_id, now
 
 
 def _dump(data: dict[str, Any]) -> str:

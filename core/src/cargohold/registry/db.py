@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from cargohold.errors import CargoholdError
+from cargohold.errors import DatabaseError
 
 DATABASE_NAME = "cargohold.db"
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -115,10 +115,6 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class DatabaseError(CargoholdError):
-    """The state database cannot be opened or is damaged."""
 
 
 class Database:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from cargohold.errors import CargoholdError
+from cargohold.errors import ScaffoldError
+from cargohold.integrations import first_party_names
 
 # Output path -> template, relative to templates/. "{package}" is the import name.
 FILES = {
@@ -37,13 +38,11 @@ _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 # Longer names push the generated class and import lines past 100 characters.
 MAX_NAME_LENGTH = 20
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*")
-# Flavor and entry-point names that cargohold or its first-party plugins already use;
-# a second plugin claiming one would be reported broken.
-RESERVED_NAMES = frozenset({"azure", "builtin", "gcp", "local", "memory", "s3"})
-
-
-class ScaffoldError(CargoholdError, ValueError):
-    """A flavor name, scheme or target directory that cannot be scaffolded."""
+# Flavor and entry-point names that cargohold itself uses (the built-in plugin and its
+# flavors); a second plugin claiming one would be reported broken.
+BUILTIN_NAMES = frozenset({"builtin", "local", "memory"})
+# ...and those of the first-party plugins, from the catalogue generated from them.
+RESERVED_NAMES = BUILTIN_NAMES | first_party_names()
 
 
 @dataclass(frozen=True)

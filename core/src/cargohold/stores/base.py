@@ -5,14 +5,22 @@ so a store written against that interface ports by changing imports. On top of
 it, every path argument of every method, in this class and in any subclass, is
 resolved against the store root before the method body runs: a path outside the
 root raises ``PathOutsideStoreError`` and touches nothing.
+
+Three batch methods (``list_files``, ``delete_files``, ``read_bytes``) come with
+defaults built from the basic methods, so a store written against the ZenML
+interface alone has them; stores over a backend with recursive listings, bulk
+deletes or ranged reads override them.
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
+import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -42,7 +50,27 @@ PATH_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "stat": ("path",),
     "size": ("path",),
     "walk": ("top",),
+    # The batch methods beyond the ZenML interface.
+    "list_files": ("top",),
+    "read_bytes": ("path",),
 }
+
+# Arguments that are lists of paths, each one resolved: one path outside the root
+# refuses the whole call before any of it runs.
+PATH_LIST_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "delete_files": ("paths",),
+}
+
+# Reads for a store whose read handles cannot seek: skip this much at a time.
+_SKIP_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """A file as a listing shows it."""
+
+    size: int
+    md5: str | None  # hex digest the server computed, when the listing says
 
 
 class BaseArtifactStoreConfig(BaseModel):
@@ -69,17 +97,32 @@ class BaseArtifactStoreConfig(BaseModel):
             raise ValueError(str(exc)) from None
 
 
-def _resolving(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[..., Any]:
-    """Wrap an interface method so its path arguments are resolved against the root."""
+def _resolve_each(store: BaseArtifactStore, paths: Iterable[PathType]) -> list[str]:
+    if isinstance(paths, (str, bytes)):
+        # Iterating a str would "resolve" each of its characters.
+        raise TypeError(f"expected a list of paths, got the single path {paths!r}")
+    return [store.resolve(path) for path in paths]
+
+
+def _resolving(
+    method: Callable[..., Any], names: tuple[str, ...], lists: Iterable[str] = ()
+) -> Callable[..., Any]:
+    """Wrap an interface method so its path arguments are resolved against the root.
+
+    ``names`` are the path arguments in positional order after ``self``; those also
+    in ``lists`` are lists of paths, resolved into a new list of ``str``.
+    """
+    many = frozenset(lists)
 
     @functools.wraps(method)
     def wrapper(self: BaseArtifactStore, *args: Any, **kwargs: Any) -> Any:
         resolved = list(args)
         for index, name in enumerate(names):
+            resolve = functools.partial(_resolve_each, self) if name in many else self.resolve
             if index < len(resolved):
-                resolved[index] = self.resolve(resolved[index])
+                resolved[index] = resolve(resolved[index])
             elif name in kwargs:
-                kwargs[name] = self.resolve(kwargs[name])
+                kwargs[name] = resolve(kwargs[name])
         try:
             return method(self, *resolved, **kwargs)
         except Exception as exc:
@@ -92,14 +135,58 @@ def _resolving(method: Callable[..., Any], names: tuple[str, ...]) -> Callable[.
     return wrapper
 
 
-def resolves_paths(*names: str) -> Callable[[_Method], _Method]:
+def resolves_paths(*names: str, lists: Iterable[str] = ()) -> Callable[[_Method], _Method]:
     """Give a store method beyond the interface what interface methods get: the named
-    path arguments resolved against the root, and backend errors translated."""
+    path arguments resolved against the root, and backend errors translated.
+
+    ``names`` are in positional order; those also named in ``lists`` are lists of
+    paths, every one resolved before the method runs.
+    """
+    many = tuple(lists)
 
     def decorate(method: _Method) -> _Method:
-        return cast("_Method", _resolving(method, names))
+        return cast("_Method", _resolving(method, names, many))
 
     return decorate
+
+
+def _file_size(store: BaseArtifactStore, path: str) -> int:
+    size = store.size(path)
+    if size is None:
+        # size() may say nothing for a file on some backends; stat() may know.
+        info = store.stat(path)
+        size = info.get("size") if isinstance(info, Mapping) else getattr(info, "st_size", None)
+    return int(size or 0)
+
+
+def check_byte_range(start: int, end: int | None) -> None:
+    """Refuse what ``read_bytes`` does not take: offsets are counted from the start."""
+    if start < 0 or (end is not None and end < 0):
+        raise ValueError(
+            f"read_bytes(): start and end are offsets from the beginning of the file "
+            f"and cannot be negative (got start={start}, end={end})"
+        )
+
+
+def _read_range(handle: Any, start: int, end: int | None) -> bytes:
+    """Bytes ``start`` to ``end`` of an open binary handle, positioned at 0."""
+    if start:
+        try:
+            handle.seek(start)
+        except (AttributeError, OSError):  # io.UnsupportedOperation is an OSError
+            skipped = 0
+            while skipped < start and (chunk := handle.read(min(_SKIP_CHUNK, start - skipped))):
+                skipped += len(chunk)
+    if end is None:
+        return bytes(handle.read())
+    # read(n) may return less than n before the end of the file (raw and network
+    # handles do), so read until the range is complete or the file ends.
+    parts: list[bytes] = []
+    wanted = end - start
+    while wanted > 0 and (chunk := handle.read(wanted)):
+        parts.append(bytes(chunk))
+        wanted -= len(chunk)
+    return b"".join(parts)
 
 
 class BaseArtifactStore(ABC):
@@ -120,10 +207,14 @@ class BaseArtifactStore(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for method_name, names in PATH_ARGUMENTS.items():
+        wrapped: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+            name: (args, ()) for name, args in PATH_ARGUMENTS.items()
+        }
+        wrapped.update((name, (args, args)) for name, args in PATH_LIST_ARGUMENTS.items())
+        for method_name, (names, lists) in wrapped.items():
             method = cls.__dict__.get(method_name)
             if callable(method) and not getattr(method, "__cargohold_resolving__", False):
-                setattr(cls, method_name, _resolving(method, names))
+                setattr(cls, method_name, _resolving(method, names, lists))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, path={self.path!r})"
@@ -228,6 +319,52 @@ class BaseArtifactStore(ABC):
     ) -> Iterable[tuple[PathType, list[PathType], list[PathType]]]:
         """Like ``os.walk``: ``(dirpath, dirnames, filenames)`` for each directory."""
 
+    # -- batch operations: defaults from the methods above -----------------------
+
+    @resolves_paths("top")
+    def list_files(self, top: PathType) -> dict[str, ListedFile]:
+        """Every file under the directory ``top``, at any depth, keyed by its path as
+        ``walk`` gives it, with its size and, where the backend reports one, the MD5
+        the server computed over its content. A missing ``top``, or a file, gives ``{}``.
+
+        This default walks the tree and asks each file's size; it reports no MD5.
+        """
+        files: dict[str, ListedFile] = {}
+        for directory, _, names in self.walk(top):
+            folder = os.fsdecode(directory).rstrip("/")
+            for name in names:
+                path = f"{folder}/{os.fsdecode(name)}"
+                files[path] = ListedFile(_file_size(self, path), None)
+        return files
+
+    @resolves_paths("paths", lists=("paths",))
+    def delete_files(self, paths: Iterable[PathType]) -> None:
+        """Delete these files, each path taken literally (never as a glob pattern).
+
+        Every path is checked against the root before anything is deleted. A path
+        that names nothing is skipped, so a repeated call is harmless; a directory is
+        never removed (use ``rmtree``), and a store may raise for one. This default
+        removes the files one by one; stores with a bulk delete batch them.
+        """
+        for path in paths:
+            with contextlib.suppress(FileNotFoundError):
+                self.remove(path)
+
+    @resolves_paths("path")
+    def read_bytes(self, path: PathType, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes ``start`` up to (not including) ``end`` of a file, as in
+        ``data[start:end]``: ``end=None`` reads to the end, a range past the end is cut
+        short, and offsets cannot be negative. A missing file: ``FileNotFoundError``.
+
+        This default opens the file, seeks and reads; stores with ranged requests
+        fetch just the range, in one request.
+        """
+        check_byte_range(start, end)
+        with self.open(path, "rb") as handle:
+            if end is not None and end <= start:
+                return b""
+            return _read_range(handle, start, end)
+
 
 class BaseArtifactStoreFlavor(Flavor):
     """Base for artifact-store flavors; subclasses set ``name``, ``config_class``, and
@@ -263,9 +400,13 @@ class BaseArtifactStoreFlavor(Flavor):
 
 __all__ = [
     "PATH_ARGUMENTS",
+    "PATH_LIST_ARGUMENTS",
     "BaseArtifactStore",
     "BaseArtifactStoreConfig",
     "BaseArtifactStoreFlavor",
     "Flavor",
+    "ListedFile",
     "PathType",
+    "check_byte_range",
+    "resolves_paths",
 ]

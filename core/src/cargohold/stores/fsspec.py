@@ -14,8 +14,7 @@ import io
 import posixpath
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from cargohold.errors import (
@@ -25,7 +24,12 @@ from cargohold.errors import (
 )
 from cargohold.flavors import missing_dependency_error
 from cargohold.paths import PathType, split_scheme
-from cargohold.stores.base import BaseArtifactStore, resolves_paths
+from cargohold.stores.base import (
+    BaseArtifactStore,
+    ListedFile,
+    check_byte_range,
+    resolves_paths,
+)
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
@@ -36,14 +40,6 @@ _READ_MODES = {"r", "rb"}
 _GLOB_CHARACTERS = re.compile(r"[*?\[]")
 _WRITE_MODES = {"w", "wb", "x", "xb", "a", "ab"}
 _MD5_HEX = re.compile(r"[0-9a-fA-F]{32}")
-
-
-@dataclass(frozen=True)
-class ListedFile:
-    """A file as a listing shows it."""
-
-    size: int
-    md5: str | None  # hex digest the server computed, when the listing says
 
 
 def md5_hex(value: object) -> str | None:
@@ -443,7 +439,7 @@ class FsspecArtifactStore(BaseArtifactStore):
         tree = _tree(base, found)
         yield from _walk_tree(tree, base, topdown, lambda p: self._user_path(p, top))
 
-    # -- batch helpers ------------------------------------------------------------
+    # -- batch operations ---------------------------------------------------------
 
     @resolves_paths("top")
     def list_files(self, top: PathType) -> dict[str, ListedFile]:
@@ -451,12 +447,17 @@ class FsspecArtifactStore(BaseArtifactStore):
         says) the MD5 the server computed over its content: one recursive listing."""
         assert isinstance(top, str)
         found = self.filesystem.find(top, detail=True)
+        if not isinstance(found, Mapping):
+            # adlfs answers find() of a file with a list of names, whatever ``detail`` says.
+            found = {str(name): self.filesystem.info(name) for name in found}
+        # find() of a file gives the file itself; files *under* top are what is asked.
+        base = self._fs_path(top)
         return {
             self._user_path(str(name), top): ListedFile(
                 int(info.get("size") or 0), self.listed_md5(info)
             )
             for name, info in found.items()
-            if info.get("type") != "directory"
+            if info.get("type") != "directory" and str(name).rstrip("/") != base
         }
 
     def listed_md5(self, info: Mapping[str, Any]) -> str | None:
@@ -467,13 +468,56 @@ class FsspecArtifactStore(BaseArtifactStore):
         """
         return None
 
+    @resolves_paths("paths", lists=("paths",))
+    def delete_files(self, paths: Iterable[PathType]) -> None:
+        """Delete these files through the backend's bulk delete (``_delete_files``),
+        each path taken literally; paths that name nothing are skipped."""
+        # dict.fromkeys: a bulk delete may refuse a key named twice in one request.
+        targets = list(dict.fromkeys(self._fs_path(str(path)) for path in paths))
+        if not targets:
+            return
+        try:
+            self._delete_files(targets)
+        except FileNotFoundError:
+            # fsspec's rm() raises when it found none of the paths, and the local one
+            # stops at the first missing path: finish one by one, skipping what is gone.
+            for target in targets:
+                with contextlib.suppress(FileNotFoundError):
+                    self.filesystem.rm_file(target)
+
     @resolves_paths("path")
     def read_bytes(self, path: PathType, start: int = 0, end: int | None = None) -> bytes:
-        """Bytes ``start`` to ``end`` (default: the end) of a non-empty file, in one
-        request and without read-ahead buffers: no metadata request first."""
-        # An explicit range start keeps s3fs from asking for the size first (it would,
-        # to split large reads); an empty object has no byte 0 to start at.
-        return bytes(self.filesystem.cat_file(path, start=start, end=end))
+        """Bytes ``start`` to ``end`` (default: the end) of a file, in one request and
+        without read-ahead buffers: no metadata request first."""
+        assert isinstance(path, str)
+        check_byte_range(start, end)
+        if end is not None and end <= start:
+            # Nothing to fetch, but a missing file is still an error; and HTTP servers
+            # ignore a range that ends before it starts, sending the whole object.
+            self._require_file(path)
+            return b""
+        try:
+            # An explicit range start keeps s3fs from asking for the size first (it
+            # would, to split large reads).
+            return bytes(self.filesystem.cat_file(path, start=start, end=end))
+        except FileNotFoundError:
+            raise
+        except Exception:
+            # Object stores refuse a range that starts at or past the end (even
+            # "bytes=0-" of an empty object) where data[start:] is b"". Only then, and
+            # only once the file is known to be that short, is this not an error.
+            if not self._ends_by(path, start):
+                raise
+            return b""
+
+    def _ends_by(self, path: str, offset: int) -> bool:
+        """Whether ``path`` is a file of at most ``offset`` bytes."""
+        try:
+            info = self.filesystem.info(path)
+        except Exception:
+            return False  # the caller re-raises the error that got it here
+        size = info.get("size")
+        return info.get("type") != "directory" and size is not None and int(size) <= offset
 
     # -- helpers ----------------------------------------------------------------
 
@@ -532,3 +576,13 @@ def _walk_tree(
         yield from _walk_tree(tree, posixpath.join(directory, str(name)), topdown, to_user)
     if not topdown:
         yield to_user(directory), dirnames, filenames
+
+
+__all__ = [
+    "AllOrNothingWriter",
+    "BufferedUpload",
+    "FsspecArtifactStore",
+    "ListedFile",  # defined in cargohold.stores.base; importable from here as before
+    "discard_raw",
+    "md5_hex",
+]

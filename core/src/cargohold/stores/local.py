@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from cargohold.paths import PathType
+from cargohold.stores.base import ListedFile
 from cargohold.stores.fsspec import FsspecArtifactStore
 
 if TYPE_CHECKING:
@@ -158,6 +159,14 @@ class LocalArtifactStore(FsspecArtifactStore):
         for directory, dirnames, filenames in super().walk(top, topdown, onerror):
             filenames[:] = [name for name in filenames if not is_partial_write(str(name))]
             yield directory, dirnames, filenames
+
+    def list_files(self, top: PathType) -> dict[str, ListedFile]:
+        found = super().list_files(top)
+        return {
+            path: listed
+            for path, listed in found.items()
+            if not is_partial_write(posixpath.basename(path))
+        }
 
     def mkdir(self, path: object) -> None:
         # The root is part of the store, not something the caller must create first.

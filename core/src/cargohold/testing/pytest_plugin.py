@@ -19,6 +19,7 @@ from cargohold.testing.capabilities import parse_skip_reason
 pytest.register_assert_rewrite(
     "cargohold.testing.helpers",
     "cargohold.testing.suite_base",
+    "cargohold.testing.suite_batch",
     "cargohold.testing.suite_files",
     "cargohold.testing.suite_paths",
     "cargohold.testing.suite_tree",

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from typing import ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult
 
-from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
-from cargohold.secrets import has_reference
-from cargohold.stores.base import BaseArtifactStoreConfig
+from cargohold.plugin_api import (
+    BaseArtifactStoreConfig,
+    authentication_secret_field,
+    connect_timeout_field,
+    endpoint_check,
+    read_timeout_field,
+)
+
+
+def _no_query(value: str, parts: SplitResult) -> str:
+    if parts.query or parts.fragment:
+        # A query here is usually a SAS token, which would then be shown unmasked.
+        raise ValueError("account_url must not carry a query string; put a SAS in sas_token")
+    return value.rstrip("/")
 
 
 class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
@@ -17,10 +29,6 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
     Every credential field is optional: when none is set, the store reads the
     ``AZURE_STORAGE_*`` environment variables on first use (see the README).
     """
-
-    # pydantic repeats the offending input in its errors; for a whole-config check
-    # that is every field, secrets in clear. (Merged with the base's config.)
-    model_config = ConfigDict(hide_input_in_errors=True)
 
     SUPPORTED_SCHEMES: ClassVar[set[str]] = {"az://", "abfs://"}
 
@@ -41,19 +49,16 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
         description="Blob endpoint override, for emulators and sovereign clouds, e.g. "
         "http://127.0.0.1:10000/devstoreaccount1 or https://ACCOUNT.blob.core.chinacloudapi.cn.",
     )
-    authentication_secret: str | None = Field(
-        default=None, description="Name of a secret holding any of the credential fields."
+    _check_account_url = field_validator("account_url")(endpoint_check(_no_query))
+    authentication_secret: str | None = authentication_secret_field(
+        "holding any of the credential fields"
     )
     # The Azure SDK's own defaults (20 s connect timeout; 3 retries after 18, 24
     # and 42 s) make an unreachable endpoint take minutes; these keep a wrong URL
     # or a closed port a matter of seconds (retries after 0.5, 1 and 2 s) while
     # still riding out brief throttling.
-    connect_timeout: float = Field(
-        default=3.0, gt=0, description="Seconds to wait for a connection to the endpoint."
-    )
-    read_timeout: float = Field(
-        default=60.0, gt=0, description="Seconds to wait for the next bytes of a response."
-    )
+    connect_timeout: float = connect_timeout_field(3.0)
+    read_timeout: float = read_timeout_field(60.0)
     retry_total: int = Field(
         default=3,
         ge=0,
@@ -71,19 +76,6 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
         description="Wait before the first retry, in seconds; each further retry waits "
         "twice as long as the one before.",
     )
-
-    @field_validator("account_url")
-    @classmethod
-    def _check_account_url(cls, value: str | None) -> str | None:
-        if value is None or has_reference(value):
-            return value  # checked when the reference is resolved, at each use
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{value!r} is not an http:// or https:// URL")
-        if parts.query or parts.fragment:
-            # A query here is usually a SAS token, which would then be shown unmasked.
-            raise ValueError("account_url must not carry a query string; put a SAS in sas_token")
-        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _service_principal_is_complete(self) -> AzureArtifactStoreConfig:

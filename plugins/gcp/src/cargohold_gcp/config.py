@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from typing import ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult
 
 from pydantic import Field, SecretStr, field_validator
 
-from cargohold.secrets import has_reference
-from cargohold.stores.base import BaseArtifactStoreConfig
+from cargohold.plugin_api import (
+    BaseArtifactStoreConfig,
+    authentication_secret_field,
+    connect_timeout_field,
+    endpoint_check,
+    read_timeout_field,
+)
 
 #: The ``token`` value that asks for unauthenticated access (public buckets, emulators).
 ANONYMOUS_TOKEN = "anon"
+
+
+def _host_only(value: str, parts: SplitResult) -> str:
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        # gcsfs appends /storage/v1/... itself; a path here would be silently doubled.
+        raise ValueError(f"{value!r} must be scheme://host[:port] with no path")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
@@ -33,17 +45,12 @@ class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
         description="Storage endpoint override (scheme://host[:port]), for emulators and "
         "private endpoints.",
     )
-    authentication_secret: str | None = Field(
-        default=None, description="Name of a secret with a service-account JSON or an OAuth token."
+    _check_endpoint = field_validator("endpoint_url")(endpoint_check(_host_only))
+    authentication_secret: str | None = authentication_secret_field(
+        "with a service-account JSON or an OAuth token"
     )
-    connect_timeout: float = Field(
-        default=5.0, gt=0, description="Seconds allowed to open a connection to the endpoint."
-    )
-    read_timeout: float = Field(
-        default=60.0,
-        gt=0,
-        description="Seconds a request may wait for the server without receiving any data.",
-    )
+    connect_timeout: float = connect_timeout_field(5.0)
+    read_timeout: float = read_timeout_field(60.0)
     retries: int = Field(
         default=3,
         ge=0,
@@ -57,16 +64,3 @@ class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
         description="Most requests in flight at once in a batch operation (bulk delete, "
         "copy or read of many files).",
     )
-
-    @field_validator("endpoint_url")
-    @classmethod
-    def _check_endpoint(cls, value: str | None) -> str | None:
-        if value is None or has_reference(value):
-            return value  # checked when the reference is resolved, at each use
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{value!r} is not an http:// or https:// URL")
-        if parts.path.strip("/") or parts.query or parts.fragment:
-            # gcsfs appends /storage/v1/... itself; a path here would be silently doubled.
-            raise ValueError(f"{value!r} must be scheme://host[:port] with no path")
-        return f"{parts.scheme}://{parts.netloc}"

@@ -10,13 +10,19 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 
-from cargohold.connectors import AuthMethod, ConnectorType, ResourceType, check_endpoint
-from cargohold.secrets import has_reference
+from cargohold.plugin_api import (
+    AuthenticationSecret,
+    AuthMethod,
+    ConnectorType,
+    CredentialModel,
+    ResourceType,
+    check_endpoint,
+    has_reference,
+)
 from cargohold_gcp.config import ANONYMOUS_TOKEN
 
-_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
 _KEY_FIELDS = ("client_email", "private_key")
 
 
@@ -39,19 +45,21 @@ def _check_service_account(value: SecretStr) -> SecretStr:
     return value
 
 
-class GCPAuthenticationSecret(BaseModel):
+class GCPAuthenticationSecret(AuthenticationSecret):
     """The keys an ``authentication_secret`` of a gcp store holds."""
-
-    model_config = _STRICT
 
     token: SecretStr = Field(description="Service-account key JSON, or an OAuth token file path.")
     project: str | None = None
 
+    def config_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {"token": self.token.get_secret_value()}
+        if self.project:
+            fields["project"] = self.project
+        return fields
 
-class GCPImplicitSettings(BaseModel):
+
+class GCPImplicitSettings(CredentialModel):
     """Application Default Credentials where the store runs."""
-
-    model_config = _STRICT
 
     project: str | None = Field(default=None, description="Google Cloud project id.")
     endpoint_url: str | None = Field(
@@ -78,14 +86,6 @@ def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
         fields["token"] = settings["service_account_json"]
     elif method == "anonymous":
         fields["token"] = ANONYMOUS_TOKEN
-    return fields
-
-
-def authentication_secret_fields(secret: BaseModel) -> dict[str, Any]:
-    assert isinstance(secret, GCPAuthenticationSecret)
-    fields: dict[str, Any] = {"token": secret.token.get_secret_value()}
-    if secret.project:
-        fields["project"] = secret.project
     return fields
 
 

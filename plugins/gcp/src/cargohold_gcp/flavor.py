@@ -1,27 +1,15 @@
-"""The ``gcp`` flavor: ties the config to the implementation, named as a string."""
+"""The ``gcp`` flavor: its names; the cloud flavor base does the rest."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-from pydantic import BaseModel
-
-from cargohold.stores.base import BaseArtifactStoreFlavor
-from cargohold_gcp import credentials
+from cargohold.plugin_api import CloudArtifactStoreFlavor
 from cargohold_gcp.config import GCPArtifactStoreConfig
+from cargohold_gcp.credentials import GCPAuthenticationSecret
 
 
-class GCPArtifactStoreFlavor(BaseArtifactStoreFlavor):
+class GCPArtifactStoreFlavor(CloudArtifactStoreFlavor):
     name = "gcp"
     integration = "gcp"
-    authentication_secret_class: ClassVar[type[BaseModel] | None] = (
-        credentials.GCPAuthenticationSecret
-    )
+    config_class = GCPArtifactStoreConfig
+    authentication_secret_class = GCPAuthenticationSecret
     implementation = "cargohold_gcp.store:GCPArtifactStore"
-
-    @property
-    def config_class(self) -> type[GCPArtifactStoreConfig]:
-        return GCPArtifactStoreConfig
-
-    def authentication_secret_fields(self, secret: BaseModel) -> dict[str, Any]:
-        return credentials.authentication_secret_fields(secret)

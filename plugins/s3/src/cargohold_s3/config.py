@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
-from cargohold.stores.base import BaseArtifactStoreConfig
+from cargohold.plugin_api import (
+    BaseArtifactStoreConfig,
+    authentication_secret_field,
+    connect_timeout_field,
+    read_timeout_field,
+)
 
 # botocore accepts credentials as client arguments too; there they would be shown
 # unmasked wherever the config is printed, so they are only accepted as secret fields.
@@ -20,10 +25,6 @@ _MiB = 2**20
 
 class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
     """An S3 bucket (or a prefix in one), on AWS or any S3-compatible server."""
-
-    # pydantic prints the offending input in its errors; for a whole-config check
-    # that input is every field, secrets in clear. (Merged with the base's config.)
-    model_config = ConfigDict(hide_input_in_errors=True)
 
     SUPPORTED_SCHEMES: ClassVar[set[str]] = {"s3://"}
 
@@ -44,21 +45,11 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
         default=None,
         description="Added to every S3 request, e.g. ServerSideEncryption, ACL.",
     )
-    authentication_secret: str | None = Field(
-        default=None,
-        description="Name of a secret with aws_access_key_id, aws_secret_access_key, "
-        "aws_session_token, region.",
+    authentication_secret: str | None = authentication_secret_field(
+        "with aws_access_key_id, aws_secret_access_key, aws_session_token, region"
     )
-    connect_timeout: float = Field(
-        default=5.0,
-        gt=0,
-        description="Seconds to wait for a connection to the endpoint before giving up.",
-    )
-    read_timeout: float = Field(
-        default=15.0,
-        gt=0,
-        description="Seconds to wait for data from an open connection before giving up.",
-    )
+    connect_timeout: float = connect_timeout_field(5.0)
+    read_timeout: float = read_timeout_field(15.0)
     multipart_chunksize: int = Field(
         default=16 * _MiB,
         ge=5 * _MiB,

@@ -1,5 +1,5 @@
-"""Credentials of the ``s3`` flavor from an ``authentication_secret`` and from
-``aws`` service connectors. Light: pydantic only, no botocore.
+"""Credentials of the ``s3`` flavor from an ``authentication_secret`` and from ``aws``
+service connectors. Light: pydantic only, no botocore.
 
 Both end as the store's own config fields (key, secret, token, client_kwargs), so a
 store behaves the same whichever way its credentials came.
@@ -10,28 +10,40 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 
-from cargohold.connectors import AuthMethod, ConnectorType, ResourceType, check_endpoint
+from cargohold.plugin_api import (
+    AuthenticationSecret,
+    AuthMethod,
+    ConnectorType,
+    CredentialModel,
+    ResourceType,
+    check_endpoint,
+)
 
-_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
-
-class S3AuthenticationSecret(BaseModel):
+class S3AuthenticationSecret(AuthenticationSecret):
     """The keys an ``authentication_secret`` of an s3 store holds."""
-
-    model_config = _STRICT
 
     aws_access_key_id: SecretStr
     aws_secret_access_key: SecretStr
     aws_session_token: SecretStr | None = None
     region: str | None = None
 
+    def config_fields(self) -> dict[str, Any]:
+        settings: dict[str, Any] = {
+            "aws_access_key_id": self.aws_access_key_id.get_secret_value(),
+            "aws_secret_access_key": self.aws_secret_access_key.get_secret_value(),
+            "region": self.region,
+        }
+        if self.aws_session_token is None:
+            return store_fields("secret-key", settings)
+        settings["aws_session_token"] = self.aws_session_token.get_secret_value()
+        return store_fields("sts-token", settings)
 
-class AWSImplicitSettings(BaseModel):
+
+class AWSImplicitSettings(CredentialModel):
     """Credentials from the environment where the store runs (variables, profiles, roles)."""
-
-    model_config = _STRICT
 
     region: str | None = Field(default=None, description="AWS region, e.g. eu-west-1.")
     endpoint_url: str | None = Field(
@@ -71,19 +83,6 @@ def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     if method == "sts-token":
         fields["token"] = settings["aws_session_token"]
     return fields
-
-
-def authentication_secret_fields(secret: BaseModel) -> dict[str, Any]:
-    assert isinstance(secret, S3AuthenticationSecret)
-    settings: dict[str, Any] = {
-        "aws_access_key_id": secret.aws_access_key_id.get_secret_value(),
-        "aws_secret_access_key": secret.aws_secret_access_key.get_secret_value(),
-        "region": secret.region,
-    }
-    if secret.aws_session_token is None:
-        return store_fields("secret-key", settings)
-    settings["aws_session_token"] = secret.aws_session_token.get_secret_value()
-    return store_fields("sts-token", settings)
 
 
 AWS_CONNECTOR = ConnectorType(

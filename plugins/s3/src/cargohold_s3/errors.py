@@ -1,20 +1,21 @@
-"""One-line errors for the failures S3 users meet first: wrong endpoint, wrong keys,
-missing bucket.
+"""botocore's exceptions as one-line cargohold errors, for the failures S3 users meet
+first: wrong endpoint, wrong keys, missing bucket.
 
 botocore and s3fs report these as long messages (a URL with its query string, an XML
-error code) or, for requests without a response body such as HEAD, as a bare
-``403``. Here they become errors that say what is wrong and what to change. The
-module imports no cloud library: botocore's exception classes are looked up only
-if botocore is already loaded, which it is whenever one of them was raised.
+error code) or, for requests without a response body such as HEAD, as a bare ``403``.
+Here they become errors that say what is wrong and what to change. Light: botocore is
+imported only when there is an exception to look at, by then it has been loaded.
 """
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+import importlib
+from typing import TYPE_CHECKING
 
-from cargohold.errors import StoreAuthenticationError, StoreConnectionError, exception_chain
+from cargohold.plugin_api import StoreAuthenticationError, StoreConnectionError, scrub_url_secrets
+
+if TYPE_CHECKING:
+    from cargohold_s3.store import S3ArtifactStore
 
 # Error codes S3 (and S3-compatible servers) return for credentials they do not accept.
 _CREDENTIAL_CODES = frozenset(
@@ -37,34 +38,97 @@ _REGION_CODES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ErrorContext:
-    """What a message may name: never a credential."""
-
-    store: str
-    bucket: str
-    endpoint_url: str | None
-    connect_timeout: float
-    read_timeout: float
-    retries: int = 0
-
-    @property
-    def endpoint(self) -> str:
-        if self.endpoint_url is None:
-            return "the AWS S3 endpoint"
-        return f"the endpoint {safe_url(self.endpoint_url)}"
+def endpoint(store: S3ArtifactStore) -> str:
+    """The endpoint as a message names it: never with a credential or query string."""
+    url = (store.config.client_kwargs or {}).get("endpoint_url")
+    if not url:
+        return "the AWS S3 endpoint"
+    return f"the endpoint {scrub_url_secrets(str(url))}"
 
 
-def safe_url(url: str) -> str:
-    """``url`` without user info, so ``http://user:pass@host`` never reaches a message."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(unparseable endpoint_url)"
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+def translate(store: S3ArtifactStore, cause: BaseException) -> Exception | None:
+    """A one-line cargohold error for ``cause``, or None if it is not botocore's."""
+    # botocore ships no type information; its classes are looked up as attributes.
+    botocore = importlib.import_module("botocore.exceptions")
+    config = store.config
+    if isinstance(cause, botocore.ProxyConnectionError):
+        return StoreConnectionError(
+            store.message(
+                f"cannot reach the proxy on the way to {endpoint(store)}; check "
+                "HTTP_PROXY/HTTPS_PROXY and NO_PROXY, or client_kwargs.endpoint_url"
+            )
+        )
+    if isinstance(cause, botocore.ConnectTimeoutError):
+        return StoreConnectionError(
+            store.message(
+                f"no connection to {endpoint(store)} within {config.connect_timeout:g} s; "
+                "check client_kwargs.endpoint_url and the network (connect_timeout and "
+                "retries set how long to wait)"
+            )
+        )
+    if isinstance(cause, botocore.EndpointConnectionError):
+        return StoreConnectionError(
+            store.message(
+                f"cannot connect to {endpoint(store)} (connection refused, or the host "
+                "name does not resolve); check client_kwargs.endpoint_url and that the "
+                "server is running"
+            )
+        )
+    if isinstance(cause, botocore.ReadTimeoutError):
+        return StoreConnectionError(
+            store.message(
+                f"{endpoint(store)} accepted the connection but sent nothing for "
+                f"{config.read_timeout:g} s; check the server, or raise read_timeout"
+            )
+        )
+    if isinstance(cause, botocore.NoCredentialsError | botocore.PartialCredentialsError):
+        return StoreAuthenticationError(
+            store.message(
+                "no usable AWS credentials were found; set key and secret in the store "
+                "config, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile "
+                "(AWS_PROFILE) or an instance role"
+            )
+        )
+    if isinstance(cause, botocore.ClientError):
+        return _client_error(store, cause)
+    return None
+
+
+def _client_error(store: S3ArtifactStore, cause: BaseException) -> Exception | None:
+    code, status = _error_code(cause), _status(cause)
+    if status is not None and status >= 500:
+        # Still failing after botocore's retries: a server or network problem.
+        detail = f"HTTP {status}" + (f" {code}" if code and code != str(status) else "")
+        return store.kept_failing(endpoint(store), detail)
+    if code in _CREDENTIAL_CODES:
+        return StoreAuthenticationError(
+            store.message(
+                f"{endpoint(store)} rejected the credentials ({code}); check key, secret "
+                "and token (or the AWS environment they come from)"
+            )
+        )
+    if code in _FORBIDDEN_CODES:
+        return StoreAuthenticationError(
+            store.message(
+                f"{endpoint(store)} refused access to bucket {store.bucket!r} ({code}); "
+                "the credentials are wrong, expired, or lack permission for it"
+            )
+        )
+    if code == "NoSuchBucket":
+        return FileNotFoundError(
+            store.message(
+                f"bucket {store.bucket!r} does not exist at {endpoint(store)}; create it, "
+                "or fix the bucket in the store path"
+            )
+        )
+    if code in _REGION_CODES:
+        return StoreConnectionError(
+            store.message(
+                f"bucket {store.bucket!r} is in another region ({code}); set "
+                "client_kwargs.region_name to the bucket's region"
+            )
+        )
+    return None
 
 
 def _error_code(exc: BaseException) -> str | None:
@@ -81,80 +145,3 @@ def _status(exc: BaseException) -> int | None:
     metadata = response.get("ResponseMetadata") if isinstance(response, dict) else None
     status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else None
     return status if isinstance(status, int) else None
-
-
-def translate(exc: Exception, context: ErrorContext) -> Exception | None:
-    """A one-line cargohold error for ``exc``, or None to let it propagate unchanged."""
-    botocore = sys.modules.get("botocore.exceptions")
-    if botocore is None:
-        return None
-    who = f"artifact store {context.store!r}"
-    for cause in exception_chain(exc):
-        if isinstance(cause, botocore.ProxyConnectionError):
-            return StoreConnectionError(
-                f"{who}: cannot reach the proxy on the way to {context.endpoint}; check "
-                "HTTP_PROXY/HTTPS_PROXY and NO_PROXY, or client_kwargs.endpoint_url"
-            )
-        if isinstance(cause, botocore.ConnectTimeoutError):
-            return StoreConnectionError(
-                f"{who}: no connection to {context.endpoint} within "
-                f"{context.connect_timeout:g} s; check client_kwargs.endpoint_url and the "
-                "network (connect_timeout and retries set how long to wait)"
-            )
-        if isinstance(cause, botocore.EndpointConnectionError):
-            return StoreConnectionError(
-                f"{who}: cannot connect to {context.endpoint} (connection refused, or "
-                "the host name does not resolve); check client_kwargs.endpoint_url and "
-                "that the server is running"
-            )
-        if isinstance(cause, botocore.ReadTimeoutError):
-            return StoreConnectionError(
-                f"{who}: {context.endpoint} accepted the connection but sent nothing for "
-                f"{context.read_timeout:g} s; check the server, or raise read_timeout"
-            )
-        if isinstance(cause, botocore.NoCredentialsError | botocore.PartialCredentialsError):
-            return StoreAuthenticationError(
-                f"{who}: no usable AWS credentials were found; set key and secret in the "
-                "store config, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile "
-                "(AWS_PROFILE) or an instance role"
-            )
-        if isinstance(cause, botocore.ClientError):
-            status = _status(cause)
-            if status is not None and status >= 500:
-                # Still failing after botocore's retries: a server or network problem.
-                code = _error_code(cause)
-                detail = f"HTTP {status}" + (f" {code}" if code and code != str(status) else "")
-                return StoreConnectionError(
-                    f"{who}: {context.endpoint} kept failing ({detail}) after "
-                    f"{context.retries} retries; try again later, or raise retries"
-                )
-            return _client_error(_error_code(cause), who, context)
-    return None
-
-
-def _client_error(code: str | None, who: str, context: ErrorContext) -> Exception | None:
-    if code in _CREDENTIAL_CODES:
-        return StoreAuthenticationError(
-            f"{who}: {context.endpoint} rejected the credentials ({code}); check key, "
-            "secret and token (or the AWS environment they come from)"
-        )
-    if code in _FORBIDDEN_CODES:
-        return StoreAuthenticationError(
-            f"{who}: {context.endpoint} refused access to bucket {context.bucket!r} "
-            f"({code}); the credentials are wrong, expired, or lack permission for it"
-        )
-    if code == "NoSuchBucket":
-        return FileNotFoundError(
-            f"{who}: bucket {context.bucket!r} does not exist at {context.endpoint}; "
-            "create it, or fix the bucket in the store path"
-        )
-    if code in {
-        "PermanentRedirect",
-        "AuthorizationHeaderMalformed",
-        "IllegalLocationConstraintException",
-    }:
-        return StoreConnectionError(
-            f"{who}: bucket {context.bucket!r} is in another region ({code}); set "
-            "client_kwargs.region_name to the bucket's region"
-        )
-    return None

@@ -1,35 +1,17 @@
-"""Entry point of cargohold-s3 (group ``cargohold``): light, imports no cloud library."""
+"""Entry point of cargohold-s3 (group ``cargohold``): light, imports no cloud library.
+
+Each hook imports what it registers only when the core calls it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from importlib import import_module
 
-from cargohold.hookspecs import hookimpl
-from cargohold.integrations import Integration
+from cargohold.plugin_api import hookimpl
 
-
-@hookimpl
-def cargohold_flavors(register: Callable[[type[Any]], None]) -> None:
-    from cargohold_s3.flavor import S3ArtifactStoreFlavor
-
-    register(S3ArtifactStoreFlavor)
-
-
-@hookimpl
-def cargohold_integrations(register: Callable[[Integration], None]) -> None:
-    register(
-        Integration(
-            name="s3",
-            distribution="cargohold-s3",
-            flavors=("s3",),
-            description="Amazon S3 and S3-compatible object storage (MinIO, Ceph, R2) via s3fs.",
-        )
-    )
-
-
-@hookimpl
-def cargohold_connector_types(register: Callable[[Any], None]) -> None:
-    from cargohold_s3.credentials import AWS_CONNECTOR
-
-    register(AWS_CONNECTOR)
+cargohold_flavors = hookimpl(
+    lambda register: register(import_module("cargohold_s3.flavor").S3ArtifactStoreFlavor)
+)
+cargohold_connector_types = hookimpl(
+    lambda register: register(import_module("cargohold_s3.credentials").AWS_CONNECTOR)
+)

@@ -1,12 +1,12 @@
 """``S3ArtifactStore``: the ``s3`` flavor's implementation, over s3fs.
 
 Importing this module is cheap: s3fs (and with it botocore and aiohttp) is imported
-on the first I/O, when the filesystem is built. Batch paths: ``walk``, ``glob`` and
-``size`` list recursively in one paginated request (through the generic store);
-``copyfile`` and ``rename`` copy server-side; writes larger than one block go up as
-multipart uploads; ``rmtree`` and directory ``rename`` delete with DeleteObjects,
-1,000 keys per request, here rather than through s3fs so that a key the server
-refused to delete is reported instead of dropped.
+on the first I/O, when ``_client`` builds the filesystem. Batch paths: ``walk``,
+``glob`` and ``size`` list recursively in one paginated request (through the generic
+store); ``copyfile`` and ``rename`` copy server-side; writes larger than one block go
+up as multipart uploads; ``rmtree`` and directory ``rename`` delete with
+DeleteObjects, 1,000 keys per request, here rather than through s3fs so that a key
+the server refused to delete is reported instead of dropped.
 """
 
 from __future__ import annotations
@@ -14,37 +14,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from cargohold.paths import PathType
-from cargohold.secrets import unresolved_secret
-from cargohold.stores.fsspec import FsspecArtifactStore, md5_hex
+from cargohold.plugin_api import CloudArtifactStore, PathType, md5_hex
+from cargohold_s3 import errors
 from cargohold_s3.config import S3ArtifactStoreConfig
-from cargohold_s3.errors import ErrorContext, translate
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
-# s3fs runs its own retry loop around botocore's. One extra round covers what botocore
-# cannot retry (a response body that breaks off mid-read) without multiplying
-# botocore's attempts into minutes of waiting.
-_S3FS_ATTEMPTS = 2
 # DeleteObjects takes at most this many keys per request.
 _DELETE_BATCH = 1000
 
 
-class S3ArtifactStore(FsspecArtifactStore):
+class S3ArtifactStore(CloudArtifactStore[S3ArtifactStoreConfig]):
     """Artifacts in an S3 bucket, on AWS or any S3-compatible server."""
-
-    def __init__(self, config: S3ArtifactStoreConfig, **kwargs: Any) -> None:
-        if not isinstance(config, S3ArtifactStoreConfig):
-            raise TypeError(
-                f"S3ArtifactStore needs an S3ArtifactStoreConfig, got {type(config).__name__}"
-            )
-        super().__init__(config, **kwargs)
-        self._s3_config = config
-
-    @property
-    def config(self) -> S3ArtifactStoreConfig:
-        return self._s3_config
 
     @property
     def bucket(self) -> str:
@@ -55,72 +37,20 @@ class S3ArtifactStore(FsspecArtifactStore):
         # neither is the ETag of an SSE-KMS object (a mismatch, so it is read back).
         return md5_hex(str(info.get("ETag") or "").strip('"'))
 
-    # -- the filesystem ---------------------------------------------------------
+    def _connect(self, cache_options: Mapping[str, bool]) -> AbstractFileSystem:
+        from cargohold_s3 import _client
 
-    def _create_filesystem(self) -> AbstractFileSystem:
-        config = self.config
-        if config.authentication_secret is not None:
-            # Using key/secret or the environment instead would connect as someone
-            # other than the user asked for.
-            raise unresolved_secret(self.name, config.authentication_secret)
-        import s3fs
-
-        filesystem = s3fs.S3FileSystem(
-            **self._credentials(),
-            client_kwargs=dict(config.client_kwargs or {}),
-            config_kwargs=self._botocore_config(),
-            s3_additional_kwargs=dict(config.s3_additional_kwargs or {}),
-            # fsspec shares one instance between equal arguments; this store sets
-            # attributes on its own and must not see another store's.
-            skip_instance_cache=True,
-            # Listings cached in this process go stale when other processes (other
-            # pipeline steps) write to the same bucket.
-            use_listings_cache=False,
-        )
-        filesystem.retries = _S3FS_ATTEMPTS
-        result: AbstractFileSystem = filesystem
-        return result
-
-    def _credentials(self) -> dict[str, str]:
-        """Explicit credentials, or none so that botocore searches the environment."""
-        config = self.config
-        if config.key is None or config.secret is None:
-            return {}
-        credentials = {
-            "key": config.key.get_secret_value(),
-            "secret": config.secret.get_secret_value(),
-        }
-        if config.token is not None:
-            credentials["token"] = config.token.get_secret_value()
-        return credentials
-
-    def _botocore_config(self) -> dict[str, Any]:
-        config = self.config
-        options: dict[str, Any] = {
-            "connect_timeout": config.connect_timeout,
-            "read_timeout": config.read_timeout,
-            "retries": {"total_max_attempts": config.retries + 1, "mode": "standard"},
-        }
-        options.update(config.config_kwargs or {})
-        return options
+        filesystem: AbstractFileSystem = _client.create_filesystem(self.config, cache_options)
+        return filesystem
 
     def _open_writer(self, path: str, mode: str) -> Any:
-        # s3fs's 50 MiB default part makes a write hold ~175 MiB; a smaller part keeps
-        # a process copying several large files at once within a modest footprint.
+        # s3fs sends a small file in one request on close, and appends server-side.
+        # Its 50 MiB default part makes a write hold ~175 MiB; a smaller part keeps a
+        # process copying several large files at once within a modest footprint.
         return self.filesystem.open(path, mode, block_size=self.config.multipart_chunksize)
 
-    def _translate_error(self, exc: Exception) -> Exception | None:
-        config = self.config
-        endpoint = (config.client_kwargs or {}).get("endpoint_url")
-        context = ErrorContext(
-            store=self.name,
-            bucket=self.bucket,
-            endpoint_url=str(endpoint) if endpoint else None,
-            connect_timeout=config.connect_timeout,
-            read_timeout=config.read_timeout,
-            retries=config.retries,
-        )
-        return translate(exc, context)
+    def _translate_cause(self, cause: BaseException) -> Exception | None:
+        return errors.translate(self, cause)
 
     # -- where S3 differs from a filesystem ---------------------------------------
 
@@ -148,8 +78,10 @@ class S3ArtifactStore(FsspecArtifactStore):
         # the user's back. Checking the bucket still surfaces a wrong endpoint or key.
         if not self._bucket_exists():
             raise FileNotFoundError(
-                f"artifact store {self.name!r}: bucket {self.bucket!r} does not exist; "
-                "create it, or fix the bucket in the store path"
+                self.message(
+                    f"bucket {self.bucket!r} does not exist; create it, or fix the bucket "
+                    "in the store path"
+                )
             )
 
     def mkdir(self, path: PathType) -> None:
@@ -184,9 +116,10 @@ class S3ArtifactStore(FsspecArtifactStore):
             if failed:
                 first = failed[0]
                 raise OSError(
-                    f"artifact store {self.name!r}: {len(failed)} of {len(batch)} objects "
-                    f"were not deleted; first: {first.get('Key')!r} "
-                    f"({first.get('Code')}: {first.get('Message')})"
+                    self.message(
+                        f"{len(failed)} of {len(batch)} objects were not deleted; first: "
+                        f"{first.get('Key')!r} ({first.get('Code')}: {first.get('Message')})"
+                    )
                 )
 
 

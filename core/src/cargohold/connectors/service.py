@@ -14,100 +14,20 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from cargohold.connectors.types import AuthMethod, ConnectorType, resource_name
 from cargohold.errors import CargoholdError
+from cargohold.names import check_name
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from cargohold.client import Client
+    from cargohold.flavors import Flavor
+    from cargohold.registry.credentials import CredentialRecords
     from cargohold.registry.records import ComponentRecord, ConnectorRecord
+    from cargohold.secrets.resolution import SecretLookup
     from cargohold.stores.base import BaseArtifactStore
-
-
-Named = TypeVar("Named", "AuthMethod", "ResourceType")
-
-
-@dataclass(frozen=True)
-class AuthMethod:
-    """One way to authenticate, and the model its settings must match."""
-
-    name: str
-    config_class: builtins.type[BaseModel]
-    description: str = ""
-
-    @classmethod
-    def of(cls, name: str, config_class: builtins.type[BaseModel]) -> AuthMethod:
-        """An auth method described by its model's docstring."""
-        return cls(name, config_class, " ".join((config_class.__doc__ or "").split()))
-
-
-@dataclass(frozen=True)
-class ResourceType:
-    """What a connector gives access to, and the store flavor that uses it."""
-
-    name: str
-    flavor: str
-    scheme: str  # resource ids look like f"{scheme}{name}"
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class ConnectorType:
-    """A connector type as a plugin registers it. Light: no cloud library is named
-    except through ``implementation``."""
-
-    name: str
-    description: str
-    auth_methods: tuple[AuthMethod, ...]
-    resource_types: tuple[ResourceType, ...]
-    # "module:function": (store) -> names of the resources it can list; first use only.
-    implementation: str
-    # (auth method, resolved settings) -> the store config fields they stand for.
-    store_fields: Callable[[str, Mapping[str, Any]], dict[str, Any]]
-    # The store's own fields that a connector replaces (credentials, endpoint).
-    credential_fields: frozenset[str] = field(default_factory=frozenset)
-
-    def auth_method(self, name: str) -> AuthMethod:
-        return self._named(self.auth_methods, name, "auth method")
-
-    def resource_type(self, name: str | None) -> ResourceType:
-        if name is None and len(self.resource_types) == 1:
-            return self.resource_types[0]
-        return self._named(self.resource_types, name, "resource type")
-
-    def _named(self, items: tuple[Named, ...], name: str | None, kind: str) -> Named:
-        for item in items:
-            if item.name == name:
-                return item
-        known = ", ".join(item.name for item in items)
-        raise CargoholdError(
-            f"connector type {self.name!r} has no {kind} {name!r}; choose one of: {known}"
-        )
-
-
-def check_endpoint(value: str | None) -> str | None:
-    """For auth-method models: an endpoint override is an http(s) URL, or a reference."""
-    from cargohold.secrets import has_reference
-
-    if value is None or has_reference(value):
-        return value
-    if not value.startswith(("http://", "https://")) or not value.split("://", 1)[1]:
-        raise ValueError(f"{value!r} is not an http:// or https:// URL")
-    return value
-
-
-def resource_name(resource: ResourceType, resource_id: str) -> str:
-    """``s3://bucket`` or ``bucket`` -> ``bucket``; anything more is an error."""
-    name = resource_id.removeprefix(resource.scheme).strip("/")
-    if not name or "/" in name or "://" in name:
-        raise CargoholdError(
-            f"resource id {resource_id!r} is not a {resource.name}; give "
-            f"{resource.scheme}NAME or NAME"
-        )
-    return name
 
 
 def _settings_model(method: AuthMethod, values: Mapping[str, Any], where: str) -> BaseModel:
@@ -126,19 +46,29 @@ def _settings_model(method: AuthMethod, values: Mapping[str, Any], where: str) -
 class Connectors:
     """Register, inspect, verify and link service connectors: ``Client().connectors``."""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-        self.records = client.secrets.records
+    def __init__(
+        self,
+        records: CredentialRecords,
+        types: Callable[[], Mapping[str, ConnectorType]],
+        lookup: SecretLookup,
+        flavor: Callable[[str], Flavor],
+        store_record: Callable[[str], ComponentRecord],
+    ) -> None:
+        self.records = records
+        self._types = types
+        self._lookup = lookup
+        self._flavor = flavor
+        self._store_record = store_record
 
     # -- types ----------------------------------------------------------------------
 
     def types(self) -> dict[str, ConnectorType]:
-        return dict(self._client.plugins.connector_types)
+        return dict(self._types())
 
     def type(self, name: str) -> ConnectorType:
         types = self.types()
         if name not in types:
-            known = ", ".join(sorted(types)) or "none (install cargohold-s3, -gcp or -azure)"
+            known = ", ".join(sorted(types)) or f"none (install {_first_party_distributions()})"
             raise CargoholdError(
                 f"unknown connector type {name!r}; available: {known} "
                 "(`cargohold service-connector list-types` shows them)"
@@ -168,9 +98,9 @@ class Connectors:
         where: str,
     ) -> tuple[str, str | None, dict[str, Any]]:
         """Validated resource type, resource id and stored settings; warns as it goes."""
-        from cargohold.configs import secret_field_names, stored_form_of
         from cargohold.errors import warn
-        from cargohold.store_config import plain_secret_warnings, validate_with_references
+        from cargohold.secrets.resolution import plain_secret_warnings, validate_with_references
+        from cargohold.secrets.stored import secret_field_names, stored_form
 
         method = connector_type.auth_method(auth_method)
         resource = connector_type.resource_type(resource_type)
@@ -178,14 +108,14 @@ class Connectors:
         if resource_id:
             normalised = f"{resource.scheme}{resource_name(resource, resource_id)}"
         model, warnings = validate_with_references(
-            self._client,
+            self._lookup,
             lambda values: _settings_model(method, values, where),
             settings,
             where,
         )
         warnings += plain_secret_warnings(secret_field_names(method.config_class), settings, where)
         warn(warnings)
-        return resource.name, normalised, stored_form_of(model, settings)
+        return resource.name, normalised, stored_form(model, settings)
 
     def register(
         self,
@@ -197,8 +127,6 @@ class Connectors:
         resource_id: str | None = None,
     ) -> ConnectorRecord:
         """Validate offline, then record. Warns about settings given in plain text."""
-        from cargohold.client import check_name
-
         check_name("service connector", name)
         kind = self.type(connector_type)
         where = f"service connector {name!r} ({kind.name}, {auth_method})"
@@ -229,7 +157,7 @@ class Connectors:
 
     def describe(self, name: str) -> dict[str, Any]:
         """The connector with secret settings masked, and the stores that use it."""
-        from cargohold.store_config import shown_settings
+        from cargohold.secrets.stored import shown_settings
 
         record = self.get(name)
         try:
@@ -280,31 +208,36 @@ class Connectors:
 
     def store_fields(self, record: ConnectorRecord) -> tuple[ConnectorType, dict[str, Any]]:
         """The store config fields this connector stands for, secrets resolved."""
-        from cargohold.secrets import resolve
+        from cargohold.secrets.redaction import remember, remember_secret_fields
+        from cargohold.secrets.references import resolve
+        from cargohold.secrets.stored import plain_values
 
         kind = self.type(record.type)
         method = kind.auth_method(record.auth_method)
         where = f"service connector {record.name!r}"
-        settings = resolve(record.config, self._client.secrets.lookup, where)
+        settings = resolve(record.config, self._lookup, where, on_value=remember)
         model = _settings_model(method, settings, where)
-        from cargohold.configs import clear_values
-        from cargohold.store_config import remember_secret_fields
-
         remember_secret_fields(model)
-        return kind, kind.store_fields(method.name, clear_values(model))
+        return kind, kind.store_fields(method.name, plain_values(model))
+
+    def connector_fields(self, connector_id: str) -> tuple[frozenset[str], dict[str, Any]]:
+        """For a store linked to the connector: the store fields the connector replaces
+        (its credentials), and the fields it stands for now."""
+        kind, fields = self.store_fields(self.records.connector_by_id(connector_id))
+        return kind.credential_fields, fields
 
     def _store(self, record: ConnectorRecord, resource_id: str | None) -> BaseArtifactStore:
         kind, fields = self.store_fields(record)
         resource = kind.resource_type(record.resource_type)
         name = resource_name(resource, resource_id) if resource_id else "cargohold-probe"
-        flavor = self._client.flavor(resource.flavor)
+        flavor = self._flavor(resource.flavor)
         config = flavor.validate_config({**fields, "path": f"{resource.scheme}{name}"})
         return flavor.create_store(config, name=record.name)  # type: ignore[attr-defined,no-any-return]
 
     def verify(self, name: str, resource_id: str | None = None) -> builtins.list[str]:
         """Reach the service: the resources the connector can access (its own resource,
         or ``resource_id``, when one is given); a one-line error when it cannot."""
-        from cargohold.flavors import import_object
+        from cargohold.dotted import import_object
 
         record = self.get(name)
         target = resource_id or record.resource_id
@@ -344,8 +277,7 @@ class Connectors:
 
     def connect(self, store_name: str, connector_name: str) -> ComponentRecord:
         """Link a store to a connector that fits its flavor and can reach its bucket."""
-        client = self._client
-        store = client.artifact_store_record(store_name)
+        store = self._store_record(store_name)
         record = self.get(connector_name)
         resource = self.type(record.type).resource_type(record.resource_type)
         if resource.flavor != store.flavor:
@@ -377,10 +309,10 @@ class Connectors:
                 )
         with self.records.db.write() as connection:
             self.records.link(connection, store, record.id)
-        return client.artifact_store_record(store_name)
+        return self._store_record(store_name)
 
     def disconnect(self, store_name: str) -> ComponentRecord:
-        store = self._client.artifact_store_record(store_name)
+        store = self._store_record(store_name)
         if store.connector is None:
             raise CargoholdError(
                 f"artifact store {store_name!r} is not connected to a service connector; "
@@ -388,10 +320,7 @@ class Connectors:
             )
         with self.records.db.write() as connection:
             self.records.link(connection, store, None)
-        return self._client.artifact_store_record(store_name)
-
-    def name_of(self, connector_id: str | None) -> str | None:
-        return None if connector_id is None else self.records.connector_by_id(connector_id).name
+        return self._store_record(store_name)
 
 
 def _bucket(path: str, scheme: str) -> str:
@@ -403,7 +332,13 @@ def _as_connector_error(name: str, exc: Exception) -> Exception:
     """A store's one-line error, told about the connector rather than the probe store."""
     if not isinstance(exc, CargoholdError):
         return exc
-    message = str(exc)
-    for prefix in (f"artifact store {name!r}: ", f"store {name!r}: ", f"{name}: "):
-        message = message.removeprefix(prefix)
+    message = str(exc).removeprefix(f"artifact store {name!r}: ")
     return CargoholdError(f"service connector {name!r}: {message}")
+
+
+def _first_party_distributions() -> str:
+    """``cargohold-azure, cargohold-gcp or cargohold-s3``: the catalogue's, in order."""
+    from cargohold.integrations import first_party
+
+    names = [integration.distribution for integration in first_party()]
+    return " or ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "a plugin"

@@ -1,5 +1,5 @@
-"""SQL for components, stacks, custom flavors and settings. No validation here:
-``cargohold.client.Client`` decides what may be written; this module writes it."""
+"""SQL for components, stacks, custom flavors and settings. No validation here: the
+services (stores, stacks, flavors) decide what may be written; this module writes it."""
 
 from __future__ import annotations
 
@@ -10,19 +10,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from cargohold.errors import CargoholdError
+from cargohold.errors import AlreadyExistsError, NotFoundError
 from cargohold.registry.db import DATABASE_NAME, Database
 from cargohold.registry.records import ComponentRecord, FlavorRecord, StackRecord
 
 ACTIVE_STACK = "active_stack"
-
-
-class NotFoundError(CargoholdError, LookupError):
-    """No record of that kind and name."""
-
-
-class AlreadyExistsError(CargoholdError):
-    """A record of that kind and name exists already."""
 
 
 def now() -> str:
@@ -259,6 +251,16 @@ class Registry:
             .fetchall()
         )
         return [FlavorRecord.from_row(row) for row in rows]
+
+    @staticmethod
+    def components_of_flavor(
+        connection: sqlite3.Connection, component_type: str, flavor: str
+    ) -> list[str]:
+        rows = connection.execute(
+            "SELECT name FROM components WHERE type = ? AND flavor = ? ORDER BY name",
+            (component_type, flavor),
+        ).fetchall()
+        return [row["name"] for row in rows]
 
     def delete_flavor(self, connection: sqlite3.Connection, component_type: str, name: str) -> bool:
         cursor = connection.execute(

@@ -1,4 +1,10 @@
-"""Plain-data descriptions of plugins and flavors, shared by the CLI and the Python API."""
+"""Plain-data descriptions of plugins and flavors: the one builder behind ``flavor list``,
+``flavor describe`` and the cached flavor catalog, for a flavor of any origin.
+
+A flavor comes from a plugin (built-in or installed) or from a repository
+(``flavor register``); ``FlavorOrigin`` says which, and everything shown about the
+flavor itself is built the same way from it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,35 @@ import importlib.util
 import json
 import types
 import typing
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from cargohold.flavors import Flavor, RegisteredFlavor
-from cargohold.plugins import PluginHost, PluginRecord
+if TYPE_CHECKING:
+    from cargohold.flavors import Flavor, RegisteredFlavor
+    from cargohold.plugins import PluginHost, PluginRecord
+
+
+@dataclass(frozen=True)
+class FlavorOrigin:
+    """Where a flavor comes from: a plugin, or a dotted path in a repository."""
+
+    plugin: str  # what the "plugin" column shows
+    distribution: str | None = None
+    version: str | None = None
+    builtin: bool = False
+    source: str | None = None  # the dotted path of a repository flavor
+    root: str | None = None  # the repository it was registered from
+
+    @classmethod
+    def of_plugin(cls, host: PluginHost, entry: RegisteredFlavor) -> FlavorOrigin:
+        record = next((p for p in host.plugins if p.name == entry.plugin), None)
+        if record is None:
+            return cls(plugin=entry.plugin)
+        return cls(entry.plugin, record.distribution, record.version, record.builtin)
+
+    @classmethod
+    def of_repository(cls, source: str, root: str) -> FlavorOrigin:
+        return cls(plugin=f"repository ({source})", source=source, root=root)
 
 
 def plugin_row(record: PluginRecord) -> dict[str, Any]:
@@ -28,37 +59,73 @@ def _schemes(flavor: Flavor) -> list[str]:
     return sorted(s if s else "<path>" for s in schemes)
 
 
-def dependency_status(host: PluginHost, entry: RegisteredFlavor) -> str:
+def _module_found(module: str, root: str | None) -> bool:
+    """Whether ``module`` can be imported, without importing it (from ``root`` first,
+    for a repository flavor)."""
+    from cargohold.dotted import importable_from
+
+    with importable_from(root):
+        try:
+            return importlib.util.find_spec(module) is not None
+        except ImportError:
+            return False
+
+
+def dependency_status(flavor: Flavor, origin: FlavorOrigin) -> str:
     """``ready``, or what is missing, without importing the implementation."""
     from cargohold.dependencies import check_distribution
 
-    record = next((p for p in host.plugins if p.name == entry.plugin), None)
-    if record is not None and record.distribution and not record.builtin:
-        report = check_distribution(record.distribution)
+    if origin.distribution and not origin.builtin:
+        report = check_distribution(origin.distribution)
         if not report.satisfied:
             return report.summary()
-    implementation = type(entry.flavor).implementation
+    implementation = type(flavor).implementation
     if implementation:
         module = implementation.partition(":")[0]
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except ImportError:
-            found = False
-        if not found:
+        if not _module_found(module, origin.root):
             return f"missing: implementation module {module} not found"
     return "ready"
 
 
-def flavor_row(host: PluginHost, entry: RegisteredFlavor) -> dict[str, Any]:
-    flavor = entry.flavor
+def row_of(flavor: Flavor, origin: FlavorOrigin) -> dict[str, Any]:
+    """One row of ``flavor list``."""
     return {
         "name": flavor.name,
         "type": flavor.type.value,
         "schemes": _schemes(flavor),
         "integration": flavor.integration,
-        "plugin": entry.plugin,
-        "dependencies": dependency_status(host, entry),
+        "plugin": origin.plugin,
+        "dependencies": dependency_status(flavor, origin),
     }
+
+
+def description_of(flavor: Flavor, origin: FlavorOrigin) -> dict[str, Any]:
+    """What ``flavor describe`` shows."""
+    implementation = type(flavor).implementation or (
+        f"{type(flavor).__module__}.{type(flavor).__qualname__}.implementation_class"
+    )
+    description = {
+        **row_of(flavor, origin),
+        "distribution": origin.distribution,
+        "version": origin.version,
+        "implementation": implementation,
+        "immutable": bool(getattr(flavor.config_class, "IS_IMMUTABLE_FILESYSTEM", False)),
+        "docs_url": flavor.docs_url,
+        "config": config_fields(flavor.config_class),
+    }
+    if origin.source is not None:
+        description.update(source=origin.source, root=origin.root)
+    return description
+
+
+def flavor_row(host: PluginHost, entry: RegisteredFlavor) -> dict[str, Any]:
+    """``row_of`` a plugin's flavor."""
+    return row_of(entry.flavor, FlavorOrigin.of_plugin(host, entry))
+
+
+def describe_flavor(host: PluginHost, entry: RegisteredFlavor) -> dict[str, Any]:
+    """``description_of`` a plugin's flavor."""
+    return description_of(entry.flavor, FlavorOrigin.of_plugin(host, entry))
 
 
 def _type_name(annotation: Any) -> str:
@@ -76,16 +143,10 @@ def _type_name(annotation: Any) -> str:
     return str(annotation).replace("typing.", "")
 
 
-def is_secret_annotation(annotation: Any) -> bool:
-    from pydantic import SecretStr
-
-    if annotation is SecretStr:
-        return True
-    return any(is_secret_annotation(a) for a in typing.get_args(annotation))
-
-
 def config_fields(config_class: Any) -> list[dict[str, Any]]:
     from pydantic_core import PydanticUndefined
+
+    from cargohold.secrets.stored import is_secret_annotation
 
     fields = []
     for name, info in config_class.model_fields.items():
@@ -107,23 +168,6 @@ def config_fields(config_class: Any) -> list[dict[str, Any]]:
     return fields
 
 
-def describe_flavor(host: PluginHost, entry: RegisteredFlavor) -> dict[str, Any]:
-    flavor = entry.flavor
-    record = next((p for p in host.plugins if p.name == entry.plugin), None)
-    implementation = type(flavor).implementation or (
-        f"{type(flavor).__module__}.{type(flavor).__qualname__}.implementation_class"
-    )
-    return {
-        **flavor_row(host, entry),
-        "distribution": record.distribution if record else None,
-        "version": record.version if record else None,
-        "implementation": implementation,
-        "immutable": bool(getattr(flavor.config_class, "IS_IMMUTABLE_FILESYSTEM", False)),
-        "docs_url": flavor.docs_url,
-        "config": config_fields(flavor.config_class),
-    }
-
-
 def _json_stable(value: Any) -> bool:
     """Whether ``value`` survives a JSON round trip unchanged (tuples, sets, objects do not)."""
     try:
@@ -139,6 +183,8 @@ def shown_fields(config_class: Any) -> list[dict[str, Any]]:
     ``computed``: a config that leaves it unset is then shown through the class itself.
     """
     from pydantic_core import PydanticUndefined
+
+    from cargohold.secrets.stored import is_secret_annotation
 
     fields = []
     for name, info in config_class.model_fields.items():

@@ -1,22 +1,24 @@
-"""The adlfs filesystem with a blob client that fails fast. Heavy: imported on first I/O.
+"""The adlfs filesystem a store uses, with a blob client that fails fast. Heavy: imports
+adlfs and azure.*; the store imports this module on its first I/O.
 
-adlfs builds its ``BlobServiceClient`` without any retry or timeout settings, so
-the SDK defaults apply (20 s connect timeout, retries after 18, 24 and 42 s). The subclass here
-builds the client itself, with the store's timeouts and retry budget, and with
+adlfs builds its ``BlobServiceClient`` without any retry or timeout settings, so the
+SDK defaults apply (20 s connect timeout, retries after 18, 24 and 42 s). The subclass
+here builds the client itself, with the store's timeouts and retry budget, and with
 credentials that never pass through fsspec's ``storage_options``.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from typing import Any
 
 from adlfs import AzureBlobFileSystem
 from azure.core.credentials import AzureNamedKeyCredential, AzureSasCredential
 from azure.storage.blob.aio import BlobServiceClient, ExponentialRetry
 
-from cargohold_azure.auth import Credentials, Method
 from cargohold_azure.config import AzureArtifactStoreConfig
+from cargohold_azure.credentials import Credentials, Method, blob_endpoint
 
 _USER_AGENT = "cargohold-azure"
 
@@ -56,11 +58,6 @@ def client_options(config: AzureArtifactStoreConfig) -> dict[str, Any]:
     }
 
 
-def account_url(credentials: Credentials) -> str:
-    url = credentials.account_url or f"https://{credentials.account_name}.blob.core.windows.net"
-    return url.rstrip("/")
-
-
 def service_client(
     credentials: Credentials, options: dict[str, Any]
 ) -> tuple[BlobServiceClient, Any]:
@@ -69,7 +66,9 @@ def service_client(
     if credentials.method is Method.CONNECTION_STRING:
         assert secret is not None
         return BlobServiceClient.from_connection_string(secret, **options), None
-    url = account_url(credentials)
+    url = blob_endpoint(credentials.account_name, credentials.account_url)
+    # Every other method needs the account, which resolve_credentials has checked.
+    assert url is not None
     if credentials.method is Method.ACCOUNT_KEY:
         assert secret is not None and credentials.account_name
         key = AzureNamedKeyCredential(credentials.account_name, secret)
@@ -108,11 +107,7 @@ class FailFastAzureBlobFileSystem(AzureBlobFileSystem):  # type: ignore[misc]
         self.credential = token
 
 
-def create_filesystem(config: AzureArtifactStoreConfig, credentials: Credentials) -> Any:
-    # Each store owns its filesystem: fsspec's instance cache would otherwise hand
-    # a store another store's client, since credentials are not in the cache key.
-    # Listings are not cached either: another process may write under the same
-    # prefix at any time, and a stale listing would hide its artifacts.
-    return FailFastAzureBlobFileSystem(
-        credentials, client_options(config), skip_instance_cache=True, use_listings_cache=False
-    )
+def create_filesystem(
+    config: AzureArtifactStoreConfig, credentials: Credentials, cache_options: Mapping[str, bool]
+) -> Any:
+    return FailFastAzureBlobFileSystem(credentials, client_options(config), **cache_options)

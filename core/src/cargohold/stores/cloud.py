@@ -1,0 +1,266 @@
+"""What the cloud stores (``s3``, ``gcp``, ``azure``) have in common, written once.
+
+A cloud plugin keeps only what belongs to its client library: its config fields, how
+its filesystem is built (``CloudArtifactStore._connect``) and what the library's
+exceptions mean (``CloudArtifactStore._translate_cause``). The rest is here:
+
+- a store built without ``cargohold.Client`` refuses an ``authentication_secret``
+  rather than fall back to other credentials;
+- every filesystem gets the same fsspec cache settings (``FILESYSTEM_CACHE_OPTIONS``);
+- small writes go up in one request, and an append is a rewrite;
+- every error message starts with ``artifact store 'NAME': `` and shows no URL's
+  user:password or query string, and "still failing after the retries" reads the same
+  whichever cloud said it;
+- the models that check credentials, and the config fields every cloud store has.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from urllib.parse import SplitResult, urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cargohold.errors import StoreConnectionError, exception_chain
+from cargohold.secrets.references import has_reference
+from cargohold.stores.base import BaseArtifactStoreConfig, BaseArtifactStoreFlavor
+from cargohold.stores.fsspec import FsspecArtifactStore
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+ConfigT = TypeVar("ConfigT", bound=BaseArtifactStoreConfig)
+
+# Keyword arguments every cloud filesystem is built with:
+# - skip_instance_cache: fsspec hands out one shared instance for equal constructor
+#   arguments, and credentials are not always among them; each store builds its own,
+#   so that it never uses another store's client or sees attributes another set.
+# - use_listings_cache: a bucket is shared by several processes (pipeline steps,
+#   machines); a listing cached in this one would hide what the others write.
+FILESYSTEM_CACHE_OPTIONS: Mapping[str, bool] = MappingProxyType(
+    {"skip_instance_cache": True, "use_listings_cache": False}
+)
+
+# Read in chunks of this size when an append copies the old object into the new one.
+_COPY_CHUNK = 8 << 20
+# The user:password part of a URL, and a query string or fragment: a password, a SAS
+# signature or a token may sit in either, and none may reach a message.
+_USER_INFO = re.compile(r"(?<=://)[^/?#\s]*@")
+_QUERY = re.compile(r"[?#][^\s\]\)'\"]*")
+# Longest library detail an error message quotes.
+_DETAIL_LIMIT = 200
+
+
+# -- messages --------------------------------------------------------------------------
+
+
+def store_message(store_name: str, text: str) -> str:
+    """``text`` as an error message about a store: ``artifact store 'NAME': text``."""
+    return f"artifact store {store_name!r}: {text}"
+
+
+def scrub_url_secrets(text: str) -> str:
+    """``text`` (a URL, or a message that quotes URLs) without any user:password part
+    and without query strings or fragments: what a message may show of an endpoint."""
+    return _QUERY.sub("", _USER_INFO.sub("", text))
+
+
+def short_message(exc: BaseException, lines: int = 1) -> str:
+    """The first ``lines`` lines of ``exc``'s message as one short line, scrubbed of URL
+    secrets; the exception's type name when it has no message."""
+    text = " ".join(str(exc).strip().splitlines()[:lines])
+    text = scrub_url_secrets(" ".join(text.split()))
+    if len(text) > _DETAIL_LIMIT:
+        text = text[: _DETAIL_LIMIT - 3] + "..."
+    return text or type(exc).__name__
+
+
+# -- configs and credentials -----------------------------------------------------------
+
+
+def authentication_secret_field(holding: str) -> Any:
+    """The ``authentication_secret`` field; ``holding`` ends "Name of a secret ..."."""
+    return Field(default=None, description=f"Name of a secret {holding}.")
+
+
+def connect_timeout_field(default: float) -> Any:
+    """The ``connect_timeout`` field, in seconds."""
+    return Field(
+        default=default,
+        gt=0,
+        description="Seconds to wait for a connection to the endpoint before giving up.",
+    )
+
+
+def read_timeout_field(default: float) -> Any:
+    """The ``read_timeout`` field, in seconds."""
+    return Field(
+        default=default,
+        gt=0,
+        description="Seconds to wait for data from an open connection before giving up.",
+    )
+
+
+def endpoint_check(rule: Callable[[str, SplitResult], str]) -> Callable[[str | None], str | None]:
+    """A validator for a config's endpoint-override field. None and ``{{secret.key}}``
+    references pass as given (a reference is checked when it is resolved, at each use);
+    anything else must be an http(s) URL with a host, and then ``rule(value, parts)``
+    refuses it (``ValueError``) or returns what the field keeps."""
+
+    def check(value: str | None) -> str | None:
+        if value is None or has_reference(value):
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return rule(value, parts)
+
+    return check
+
+
+class CredentialModel(BaseModel):
+    """Base of the models that check credentials: the keys of an ``authentication_secret``
+    and the settings of a connector's auth method. An unknown key is an error, and no
+    error repeats a value, since it may be a credential."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+class AuthenticationSecret(CredentialModel):
+    """The keys an ``authentication_secret`` of a cloud store holds."""
+
+    def config_fields(self) -> dict[str, Any]:
+        """The store config fields these keys stand for."""
+        raise NotImplementedError(f"{type(self).__name__} must implement config_fields")
+
+
+# -- the store and the flavor ----------------------------------------------------------
+
+
+class CloudArtifactStore(FsspecArtifactStore, Generic[ConfigT]):
+    """An artifact store in a cloud bucket or container, over its client library's
+    fsspec filesystem; subclass it as ``CloudArtifactStore[TheConfig]``.
+
+    A subclass builds the filesystem in ``_connect`` and says what the library's
+    exceptions mean in ``_translate_cause``.
+    """
+
+    #: The config field that counts a request's retries, named in "raise ..." advice.
+    RETRIES_FIELD: ClassVar[str] = "retries"
+    #: Exceptions that answer a question about a path (``FileNotFoundError``, ...) even
+    #: when the library raised them from one of its own: passed on untranslated.
+    PATH_ANSWERS: ClassVar[tuple[type[Exception], ...]] = ()
+
+    def __init__(self, config: ConfigT, **kwargs: Any) -> None:
+        flavor = kwargs.get("flavor")
+        expected = flavor.config_class if flavor is not None else BaseArtifactStoreConfig
+        if not isinstance(config, expected):
+            raise TypeError(
+                f"{type(self).__name__} needs a {expected.__name__}, got {type(config).__name__}"
+            )
+        super().__init__(config, **kwargs)
+
+    @property
+    def config(self) -> ConfigT:
+        return cast("ConfigT", self._config)
+
+    def message(self, text: str) -> str:
+        """``text`` as an error message about this store."""
+        return store_message(self.name, text)
+
+    def kept_failing(self, endpoint: str, detail: str) -> StoreConnectionError:
+        """The error for an endpoint that still fails after the configured retries."""
+        retries = getattr(self.config, self.RETRIES_FIELD)
+        return StoreConnectionError(
+            self.message(
+                f"{endpoint} kept failing ({detail}) after {retries} retries; try again "
+                f"later, or raise {self.RETRIES_FIELD}"
+            )
+        )
+
+    # -- the filesystem ---------------------------------------------------------------
+
+    def _create_filesystem(self) -> AbstractFileSystem:
+        secret = getattr(self.config, "authentication_secret", None)
+        if secret is not None:
+            # cargohold.Client reads the secret and hands the store its fields instead.
+            # Using the config's other credentials, or the environment's, would act as
+            # an identity the user did not choose.
+            from cargohold.secrets.resolution import unresolved_secret
+
+            raise unresolved_secret(self.name, secret)
+        return self._connect(FILESYSTEM_CACHE_OPTIONS)
+
+    def _connect(self, cache_options: Mapping[str, bool]) -> AbstractFileSystem:
+        """Import the client library and build its filesystem, with ``cache_options``
+        among its arguments. Runs once, on the first I/O."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _connect")
+
+    # -- writing ----------------------------------------------------------------------
+
+    def _open_writer(self, path: str, mode: str) -> Any:
+        # The libraries' own files open an upload session (a GCS resumable upload, an
+        # Azure block list) even for a few bytes: more requests than one upload needs,
+        # and a retry after a dropped connection can find the session already closed
+        # although the object was written. Small files go up in one request instead.
+        writer = self._buffered_writer(path)
+        # Objects cannot be appended to in place: an append is a rewrite, a new upload
+        # that starts with the old bytes and replaces the object on close, so a failed
+        # append leaves the old object as it was.
+        if mode == "ab" and self.filesystem.isfile(path):
+            try:
+                with self.filesystem.open(path, "rb") as old:
+                    shutil.copyfileobj(old, writer, _COPY_CHUNK)
+            except BaseException:
+                writer.discard()
+                raise
+        return writer
+
+    # -- errors -----------------------------------------------------------------------
+
+    def _translate_error(self, exc: Exception) -> Exception | None:
+        # Before the filesystem exists the client library has not run (it may not even
+        # be installed): what was raised is the store's own, and already says enough.
+        if self._filesystem is None or isinstance(exc, self.PATH_ANSWERS):
+            return None
+        for cause in exception_chain(exc):
+            translated = self._translate_cause(cause)
+            if translated is not None:
+                return translated
+        return None
+
+    def _translate_cause(self, cause: BaseException) -> Exception | None:
+        """A one-line cargohold error for one exception of the chain (the one raised,
+        then what it was raised from), or None to look further down."""
+        return None
+
+
+class CloudArtifactStoreFlavor(BaseArtifactStoreFlavor):
+    """A cloud flavor, all names: a subclass sets ``name``, ``integration``,
+    ``config_class``, ``authentication_secret_class`` and ``implementation``."""
+
+    authentication_secret_class: ClassVar[type[AuthenticationSecret]]
+
+    def authentication_secret_fields(self, secret: BaseModel) -> dict[str, Any]:
+        assert isinstance(secret, AuthenticationSecret)
+        return secret.config_fields()
+
+
+__all__ = [
+    "FILESYSTEM_CACHE_OPTIONS",
+    "AuthenticationSecret",
+    "CloudArtifactStore",
+    "CloudArtifactStoreFlavor",
+    "CredentialModel",
+    "authentication_secret_field",
+    "connect_timeout_field",
+    "endpoint_check",
+    "read_timeout_field",
+    "scrub_url_secrets",
+    "short_message",
+    "store_message",
+]
