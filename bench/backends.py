@@ -1,10 +1,12 @@
 """The three clouds as the data benchmarks see them: an emulator to start, a bucket to
-make, the config of a cargohold store on it, and a plain fsspec filesystem for the
-raw comparison, built the way a user of s3fs, gcsfs or adlfs would build it."""
+make, the config of a cargohold store on it (or a ``Client`` with that store
+registered), and a plain fsspec filesystem for the raw comparison, built the way a
+user of s3fs, gcsfs or adlfs would build it."""
 
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -137,3 +139,21 @@ def cargohold_store(backend: Backend, server: Any, path: str) -> Any:
     flavor = load_plugins().flavors.get(backend.flavor)
     config = flavor.validate_config({"path": path, **backend.store_values(server)})
     return flavor.create_store(config)
+
+
+def client_with_store(
+    config_dir: Path, backend: Backend, server: Any, path: str, **settings: Any
+) -> Any:
+    """A Client on a new state directory, with a store named ``remote`` on ``path``
+    (``settings`` go into its config beside the server's)."""
+    from cargohold import Client
+    from cargohold.errors import CargoholdWarning
+
+    client = Client(config_dir=config_dir)
+    # The emulator's throwaway key in plain text is the point here, not a mistake.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CargoholdWarning)
+        client.register_artifact_store(
+            "remote", backend.flavor, {"path": path, **backend.store_values(server), **settings}
+        )
+    return client

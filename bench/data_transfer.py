@@ -23,13 +23,12 @@ import subprocess
 import sys
 import textwrap
 import time
-import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from backends import BACKENDS, S3, Backend, cargohold_store
+from backends import BACKENDS, S3, Backend, cargohold_store, client_with_store
 from stats import Measured
 
 from tests.s3.helpers import RequestLog
@@ -187,24 +186,6 @@ def listing(server: RunningServer, runs: int, warmups: int) -> list[Measured]:
     ]
 
 
-def _client_with_store(
-    config_dir: Path, backend: Backend, server: Any, path: str, **settings: Any
-) -> Any:
-    """A Client on a new state directory, with a store named ``remote`` on ``path``
-    (``settings`` go into its config beside the server's)."""
-    from cargohold import Client
-    from cargohold.errors import CargoholdWarning
-
-    client = Client(config_dir=config_dir)
-    # The emulator's throwaway key in plain text is the point here, not a mistake.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CargoholdWarning)
-        client.register_artifact_store(
-            "remote", backend.flavor, {"path": path, **backend.store_values(server), **settings}
-        )
-    return client
-
-
 def _per_file_loop(source: Any, target: Any, version: Any, destination: str) -> None:
     """What a pipeline does without a batch copy: one file after the other."""
     for entry in version.files:
@@ -230,7 +211,7 @@ def many_small_files(
     for round_number in range(warmups + runs):
         root = f"{backend.scheme}://{bucket}/ours-{round_number}"
         state = workdir / f"state-{backend.flavor}-{round_number}"
-        client = _client_with_store(state, backend, server, root)
+        client = client_with_store(state, backend, server, root)
         version = client.artifacts.save(folder, "small-files")
         local = client.get_artifact_store("default")
         target = client.get_artifact_store("remote")
@@ -308,7 +289,7 @@ def huge_file_memory(server: RunningServer, workdir: Path, runs: int) -> list[Me
     added: list[float] = []
     for round_number in range(runs):
         state = workdir / f"huge-state-{round_number}"
-        client = _client_with_store(
+        client = client_with_store(
             state,
             S3,
             server,

@@ -5,6 +5,10 @@ options and returns rows (one per measured case) plus notes and extra sections f
 the results file. Every row lands in the same results table, so a new benchmark
 (data transfer, listing, ...) is a function and one line in ``BENCHMARKS``.
 
+Each benchmark's part of the results file (its rows, and a section that names the
+machine, date and command of its run) is replaced only when it runs: ``--only``
+keeps the other benchmarks' figures as the file had them.
+
     python bench/run.py                      # everything, 15 runs after 2 warm-ups
     python bench/run.py --only cli-startup --runs 30
     python bench/run.py --check              # exit 1 when a median misses its target
@@ -17,11 +21,12 @@ import datetime
 import itertools
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import catalog_listing
 import cli_startup
 import data_transfer
 import zenml_reference
@@ -312,9 +318,92 @@ def copy_limits(rows: Sequence[Row]) -> list[str]:
     return notes
 
 
+def catalog_benchmark(options: Options) -> Outcome:
+    catalog = catalog_listing
+    report = catalog.run_catalog(options.workdir / "catalog", options.data_runs)
+    rows = [Row.from_samples("catalog", m) for m in catalog.measured(report)]
+    return Outcome(
+        rows=rows, notes=catalog_notes(report), sections=[catalog.requests_table(report)]
+    )
+
+
+def catalog_notes(report: catalog_listing.Report) -> list[str]:
+    catalog = catalog_listing
+    rounds = len(report.samples[report.case(catalog.COLD_CLI).label])
+    known = len(report.samples[report.case("`Client().artifacts.load").label])
+
+    def median_of(label_start: str, figure: Callable[[catalog_listing.Sample], float]) -> float:
+        return statistics.median(figure(s) for s in report.samples[report.case(label_start).label])
+
+    # What a cold listing pays beyond a warm one is its manifest reads: per manifest,
+    # the difference over the number read.
+    extra = median_of(catalog.COLD_API, lambda s: s.seconds) - median_of(
+        catalog.WARM_API, lambda s: s.seconds
+    )
+    per_manifest = extra / catalog.VERSIONS * 1000
+    server_cold = median_of(catalog.COLD_API, lambda s: s.server_cpu or 0.0)
+    server_warm = median_of(catalog.WARM_API, lambda s: s.server_cpu or 0.0)
+    client_cold = median_of(catalog.COLD_API, lambda s: s.client_cpu)
+    client_warm = median_of(catalog.WARM_API, lambda s: s.client_cpu)
+    pages = catalog.LISTING_PAGES
+    return [
+        f"One S3 store on moto (`moto_server`, on loopback) holds {catalog.VERSIONS:,}"
+        f" versions: {catalog.PER_NAME:,} of each of {len(catalog.NAMES)} names, one small"
+        " `bytes` file each, so the bucket holds 3 objects per version (claim, manifest,"
+        " data). Version 1 of each name was saved with `Client().artifacts.save`; the"
+        " others copy that manifest with their own number, file and checksum, written"
+        " as `save` writes them with the number known: the claim and the manifest with the"
+        " store's `create_new`, the file through `store.open`, three PUTs a version, from"
+        f" {catalog.WRITERS} threads, in {report.populate_seconds:.0f} s. (`save` itself"
+        " would first list the name's folder and check that the data folder is empty:"
+        " listings that moto answers by scanning every key in the bucket, slower the"
+        " fuller it gets.)",
+        "Requests are counted on the server side: moto logs one line per request it"
+        " answers, and each run of a case is bracketed by `tests/s3/helpers.RequestLog`"
+        " (read the log's size before; after, send a marker request and wait until the log"
+        " shows it). A list request is a `GET ...?list-type=2`; a manifest read is a `GET`"
+        f" of a `.json` object under `{catalog.CATALOG}/`. Every other request is in the"
+        " table below. Nothing is estimated.",
+        "Cold: each round registers the same root in a new config directory, so the"
+        " manifest cache (`<config dir>/cache/manifests/`) is empty: this is what a second"
+        " machine pays the first time it lists the store. The listing is one recursive"
+        f" `list_files` of the catalogue: {catalog.VERSIONS * 2:,} keys (a claim and a"
+        f" manifest per version) in {pages} pages of {catalog.PAGE_KEYS:,}. Then every"
+        " manifest is fetched, one GET each (several at once), because the listing gives only"
+        " names and sizes, and S3 has no request that returns many objects' contents."
+        f" Each costs about {per_manifest:.1f} ms here (the cold minus the warm"
+        " `versions()`, over the manifests read); moto spent"
+        f" {server_cold - server_warm:.1f} s of CPU on them and the client"
+        f" {client_cold - client_warm:.1f} s (the S3 client library builds, signs, sends and"
+        " parses each request)."
+        " Every fetched manifest goes into the cache, so each later listing on that machine"
+        " is warm.",
+        "Warm: a config directory whose cache already holds every manifest (filled by one"
+        " untimed `artifact list`). The listing is the same, and no manifest is read: a"
+        " cached manifest is used while the listing shows the object with the same size."
+        " Its time is nearly all the server's listing, as the raw s3fs `find` of the same"
+        " prefix beside it shows: moto builds every page by scanning and sorting the"
+        " bucket's keys, so its pages get slower as the bucket grows (a cost S3 does not"
+        " have).",
+        "`describe` and `load` of a known version (`name:N`) read that one manifest and"
+        " list nothing: the manifest is read even when cached, as the spec says. `load` then"
+        " reads the data file (the HEAD and GET in the table: `store.open` asks for the"
+        " object's size first).",
+        f"The listings ran {rounds} rounds each (cases in turn, each round starting with the"
+        " next one; a cold listing takes long on moto, see above), `describe` and `load`"
+        f" {known} after one untimed round. CLI cases run `cargohold` as a child process"
+        " (interpreter start-up included) with `CARGOHOLD_LOAD_PLUGINS` and"
+        " `PYTHONDONTWRITEBYTECODE` removed from its environment; API cases build a new"
+        " `Client` each run, in this process.",
+    ]
+
+
 BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("cli-startup", "cold wall time of CLI commands", cli_startup_benchmark),
     Benchmark("data", "copies, large objects and listing on S3, GCS, Azure", data_benchmark),
+    Benchmark(
+        "catalog", "artifact list, describe and load at 10,000 versions on S3", catalog_benchmark
+    ),
 )
 
 
@@ -426,48 +515,153 @@ def _comparison(row: Row) -> str:
     return f"{row.reference} {_figure(row.reference_median, row.unit)}: {ratio}{wanted}"
 
 
+RESULTS_HEADER = [
+    "| benchmark | case | median | IQR (q1-q3) | min-max | runs | target (median)"
+    " | comparison, same run | |",
+    "|---|---|---:|---:|---:|---:|---:|---|---|",
+]
+
+
+def table_row(row: Row) -> str:
+    target = "—" if row.target is None else f"≤ {_figure(row.target, row.unit)}"
+    verdict = {True: "meets", False: "misses", None: ""}[row.meets_target]
+    return (
+        f"| {row.benchmark} | {row.case} | **{_figure(row.median, row.unit)}** | "
+        f"{row.q1:.1f}-{row.q3:.1f} | {row.minimum:.1f}-{row.maximum:.1f} | {row.runs} | "
+        f"{target} | {_comparison(row)} | {verdict} |"
+    )
+
+
 def results_table(rows: Sequence[Row]) -> list[str]:
+    return [*RESULTS_HEADER, *map(table_row, rows)]
+
+
+# Each benchmark's section of the results file sits between these two comments, so that
+# a run of other benchmarks can find it and keep it as it is.
+SECTION_START = "<!-- benchmark: {} -->"
+SECTION_END = "<!-- end of benchmark: {} -->"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A benchmark's part of an earlier results file, as that file had it."""
+
+    rows: list[str]  # its lines of the results table
+    section: str  # its section, start and end comments included
+
+
+def benchmark_section(
+    benchmark: Benchmark, outcome: Outcome, machine: Sequence[str], command: str
+) -> str:
+    """Where, when and how ``benchmark`` was measured: the machine table of this run,
+    the command, the notes and the benchmark's own extra sections."""
     lines = [
-        "| benchmark | case | median | IQR (q1-q3) | min-max | runs | target (median)"
-        " | comparison, same run | |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|",
+        SECTION_START.format(benchmark.name),
+        f"## How `{benchmark.name}` was measured",
+        "",
+        f"Run with `{command}`, on:",
+        "",
+        *machine,
     ]
-    for row in rows:
-        target = "—" if row.target is None else f"≤ {_figure(row.target, row.unit)}"
-        verdict = {True: "meets", False: "misses", None: ""}[row.meets_target]
-        lines.append(
-            f"| {row.benchmark} | {row.case} | **{_figure(row.median, row.unit)}** | "
-            f"{row.q1:.1f}-{row.q3:.1f} | {row.minimum:.1f}-{row.maximum:.1f} | {row.runs} | "
-            f"{target} | {_comparison(row)} | {verdict} |"
+    if outcome.notes:
+        lines += ["", *(f"- {note}" for note in outcome.notes)]
+    for section in outcome.sections:
+        lines += ["", section]
+    return "\n".join([*lines, SECTION_END.format(benchmark.name)])
+
+
+def _table_lines(text: str) -> list[str]:
+    """The rows of the results table in a results file."""
+    lines = text.splitlines()
+    try:
+        start = lines.index(RESULTS_HEADER[1]) + 1
+    except ValueError:
+        return []
+    return list(itertools.takewhile(lambda line: line.startswith("| "), lines[start:]))
+
+
+def _unmarked_section(text: str, name: str) -> str | None:
+    """``name``'s section of a results file written before sections were marked: one
+    machine table and command for the whole file, then per benchmark a "How" section
+    followed by its extra sections. Returned in the marked form, machine included."""
+    chunks = re.split(r"(?m)^(?=## )", text)
+    heading = f"## How `{name}` was measured"
+    starts = [i for i, chunk in enumerate(chunks) if chunk.startswith(heading)]
+    machine = next((chunk for chunk in chunks if chunk.startswith("## Machine")), None)
+    command = re.search(r"Command: `([^`]*)`", text)
+    if not starts or machine is None or command is None:
+        return None
+    later = range(starts[0] + 1, len(chunks))
+    end = next((i for i in later if chunks[i].startswith("## How `")), len(chunks))
+    notes = chunks[starts[0]].removeprefix(heading).strip()
+    lines = [
+        SECTION_START.format(name),
+        heading,
+        "",
+        f"Run with `{command.group(1)}`, on:",
+        "",
+        *(line for line in machine.splitlines() if line.startswith("|")),
+        "",
+        notes,
+        *("\n" + chunk.strip() for chunk in chunks[starts[0] + 1 : end]),
+        SECTION_END.format(name),
+    ]
+    return "\n".join(lines)
+
+
+def kept_parts(text: str, names: Sequence[str]) -> dict[str, Kept]:
+    """The parts of an earlier results file that belong to the benchmarks ``names``."""
+    table = _table_lines(text)
+    kept = {}
+    for name in names:
+        rows = [line for line in table if line.startswith(f"| {name} | ")]
+        marked = re.search(
+            re.escape(SECTION_START.format(name)) + ".*?" + re.escape(SECTION_END.format(name)),
+            text,
+            re.DOTALL,
         )
-    return lines
+        section = marked.group(0) if marked else _unmarked_section(text, name)
+        if rows or section:
+            kept[name] = Kept(rows, section or "")
+    return kept
 
 
 def render(
-    outcomes: Sequence[tuple[Benchmark, Outcome]], now: datetime.datetime, command: str
+    outcomes: Sequence[tuple[Benchmark, Outcome]],
+    kept: Mapping[str, Kept],
+    machine: Sequence[str],
+    command: str,
 ) -> str:
+    """The results file: the benchmarks run now, and the ``kept`` parts of the others,
+    in the order of ``BENCHMARKS``."""
+    fresh = {benchmark.name: outcome for benchmark, outcome in outcomes}
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `bench/run.py` (`nox -s bench`) on {now:%Y-%m-%d}; rerun it rather"
-        f" than editing this file. Command: `{command}`.",
-        "",
-        "## Machine",
-        "",
-        *machine_table(now),
+        "Written by `bench/run.py` (`nox -s bench`); rerun it rather than editing this file."
+        " Each benchmark's section names the machine, date and command of the run that"
+        " measured it: a run of some benchmarks (`--only`) replaces their rows and sections"
+        " and keeps the others'.",
         "",
         "## Results",
         "",
-        "Medians over the runs, in each row's unit. Targets are from the performance issue.",
+        "Medians over the runs, in each row's unit. Targets are from the issues that asked"
+        " for each benchmark: the performance issue, and for `catalog` the store catalogue's.",
         "",
-        *results_table([row for _, outcome in outcomes for row in outcome.rows]),
+        *RESULTS_HEADER,
     ]
-    for benchmark, outcome in outcomes:
-        if outcome.notes:
-            lines += ["", f"## How `{benchmark.name}` was measured", ""]
-            lines += [f"- {note}" for note in outcome.notes]
-        for section in outcome.sections:
-            lines += ["", section]
+    sections = []
+    for benchmark in BENCHMARKS:
+        if benchmark.name in fresh:
+            outcome = fresh[benchmark.name]
+            lines += map(table_row, outcome.rows)
+            sections.append(benchmark_section(benchmark, outcome, machine, command))
+        elif benchmark.name in kept:
+            lines += kept[benchmark.name].rows
+            if kept[benchmark.name].section:
+                sections.append(kept[benchmark.name].section)
+    for section in sections:
+        lines += ["", section]
     return "\n".join(lines) + "\n"
 
 
@@ -486,7 +680,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help=f"timed rounds of the data benchmarks ({DATA_RUNS})",
     )
     parser.add_argument(
-        "--only", action="append", choices=names, help="run only this benchmark (repeatable)"
+        "--only",
+        action="append",
+        choices=names,
+        help="run only this benchmark (repeatable); the file keeps the others' figures",
     )
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="file to rewrite")
     parser.add_argument("--no-write", action="store_true", help="print, leave the file alone")
@@ -507,6 +704,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(arguments)
     selected = [b for b in BENCHMARKS if not args.only or b.name in args.only]
     now = datetime.datetime.now(datetime.timezone.utc)
+    # Taken before the benchmarks run: the load average is the one they started under.
+    machine = machine_table(now)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="cargohold-bench-") as workdir:
         options = Options(
@@ -519,7 +718,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for benchmark in selected:
             print(f"running {benchmark.name}: {benchmark.summary} ...", file=sys.stderr)
             outcomes.append((benchmark, benchmark.run(options)))
-    text = render(outcomes, now, " ".join(["python bench/run.py", *arguments]))
+    # What the file held for the benchmarks not run now stays, so that a run of one
+    # benchmark does not throw away the others' figures.
+    others = [b.name for b in BENCHMARKS if b not in selected]
+    earlier = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
+    command = " ".join(["python bench/run.py", *arguments])
+    text = render(outcomes, kept_parts(earlier, others), machine, command)
     if args.no_write:
         print(text)
     else:

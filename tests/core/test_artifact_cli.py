@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 import cargohold
 from cargohold import Client
+from cargohold.artifacts.service import CopyIncompleteError
 from cargohold.cli import cli
 from cargohold.errors import CargoholdError
 
@@ -51,44 +52,80 @@ def test_visualize_writes_the_previews(two_stores: Client, tmp_path: Path) -> No
     assert "has no visualizations" in run("artifact", "visualize", "blob", ok=False)
 
 
-def test_copy_moves_the_records_and_a_rerun_copies_nothing(two_stores: Client) -> None:
+def test_copy_publishes_the_same_versions_in_dst_and_a_rerun_copies_nothing(
+    two_stores: Client,
+) -> None:
     source = two_stores.artifacts.versions()
     out = run("artifact-store", "copy", "default", "spare")
     assert "3 artifact version(s)" in out and "5 file(s) copied" in out
-    moved = two_stores.artifacts.versions()
-    assert {v.store for v in moved} == {"spare"}
-    for before, after in zip(source, moved, strict=True):
+    spare = two_stores.get_artifact_store("spare")
+    copied = two_stores.artifacts.versions(store="spare")
+    assert [(v.ref, v.checksum, v.store) for v in copied] == [
+        (v.ref, v.checksum, "spare") for v in source
+    ]
+    for before, after in zip(source, copied, strict=True):
         assert Path(before.uri).is_dir(), "the source is left as it was"
-        assert after.uri.startswith(two_stores.get_artifact_store("spare").path)
-        assert after.checksum == before.checksum
+        assert after.uri == f"{spare.path}/artifacts/{before.name}/{before.version}"
+    assert two_stores.artifacts.versions() == source, "SRC keeps its own versions"
+    assert cargohold.load_artifact("model", 1, store="spare") == {"epoch": 1}
     assert cargohold.load_artifact("model", 1) == {"epoch": 1}
+    listed = json.loads(run("artifact", "list", "--store", "spare", "-o", "json"))
+    assert [(row["name"], row["version"], row["store"]) for row in listed] == [
+        ("blob", 1, "spare"),
+        ("model", 1, "spare"),
+        ("model", 2, "spare"),
+    ]
 
-    back = run("artifact-store", "copy", "spare", "default", "--artifacts", "blob")
-    assert "0 file(s) copied" in back and "1 already there" in back
-    assert [v.store for v in two_stores.artifacts.versions("blob")] == ["default"]
+    again = run("artifact-store", "copy", "default", "spare")
+    assert "Copied 0 artifact version(s)" in again and "0 file(s) copied" in again
+    assert two_stores.artifacts.versions(store="spare") == copied
+
+    # A copy stopped after blob's files landed but before its manifest: the rerun
+    # finds the file in place and only publishes the version.
+    spare.delete_files([f"{spare.path}/artifacts/.catalog/v1/blob/1.json"])
+    resumed = run("artifact-store", "copy", "default", "spare", "--artifacts", "blob")
+    assert "Copied 1 artifact version(s)" in resumed
+    assert "0 file(s) copied" in resumed and "1 already there" in resumed
+    assert two_stores.artifacts.versions(store="spare") == copied
 
 
-def test_a_failed_copy_leaves_the_registry_as_it_was(two_stores: Client) -> None:
+def test_a_damaged_version_is_reported_and_the_others_are_copied(two_stores: Client) -> None:
     blob = two_stores.artifacts.get("blob")
     Path(blob.uri, "data.bin").write_bytes(b"y" * 3000)  # same size, other bytes
+    source = two_stores.artifacts.versions()
     progress: list[tuple[int, int, int, int]] = []
-    with pytest.raises(CargoholdError, match="no longer matches the checksum"):
+    with pytest.raises(
+        CopyIncompleteError,
+        match=r"^1 of 3 version\(s\) not copied \(the first, blob:1: .* no longer matches the "
+        "checksum",
+    ) as failed:
         two_stores.artifacts.copy(
             "default", "spare", workers=2, progress=lambda *a: progress.append(a)
         )
-    assert {v.store for v in two_stores.artifacts.versions()} == {"default"}
-    assert progress[0] == (0, 5, 0, sum(v.size for v in two_stores.artifacts.versions()))
+    assert failed.value.report.versions == 2
+    assert list(failed.value.report.failed) == ["blob:1"]
+    assert [v.ref for v in two_stores.artifacts.versions(store="spare")] == ["model:1", "model:2"]
+    assert two_stores.artifacts.versions() == source, "the source is only read"
+    assert progress[0] == (0, 5, 0, sum(v.size for v in source))
     spare = two_stores.get_artifact_store("spare")
     assert not spare.exists(f"{spare.path}/artifacts/blob/1/data.bin")
+    with pytest.raises(CargoholdError, match="no artifact named 'blob' in store 'spare'"):
+        two_stores.artifacts.get("blob", 1, store="spare")
 
 
-def test_a_different_file_at_the_destination_stops_the_copy(two_stores: Client) -> None:
+def test_a_different_file_at_the_destination_fails_its_version(two_stores: Client) -> None:
     spare = two_stores.get_artifact_store("spare")
     with spare.open("artifacts/blob/1/data.bin", "wb") as handle:
         handle.write(b"someone else's data")
-    with pytest.raises(CargoholdError, match="exists in store 'spare' with other content"):
+    with pytest.raises(
+        CopyIncompleteError,
+        match=r"^1 of 3 version\(s\) not copied \(the first, blob:1: .*exists in store "
+        "'spare' with other content",
+    ):
         two_stores.artifacts.copy("default", "spare")
-    assert {v.store for v in two_stores.artifacts.versions()} == {"default"}
+    assert [v.ref for v in two_stores.artifacts.versions(store="spare")] == ["model:1", "model:2"]
+    assert spare.read_bytes("artifacts/blob/1/data.bin") == b"someone else's data"
+    assert [v.store for v in two_stores.artifacts.versions()] == ["default"] * 3
 
 
 def test_copy_refuses_bad_arguments(two_stores: Client) -> None:
@@ -96,7 +133,7 @@ def test_copy_refuses_bad_arguments(two_stores: Client) -> None:
     assert "no artifact store named 'ghost'" in run(
         "artifact-store", "copy", "ghost", "spare", ok=False
     )
-    assert "no artifact named 'ghost'" in run(
+    assert "artifact 'ghost' has no version in store 'default'" in run(
         "artifact-store", "copy", "default", "spare", "--artifacts", "ghost", ok=False
     )
     assert "has no version in store 'spare'" in run(

@@ -9,6 +9,7 @@ what to do, no traceback, and a state database that is byte-for-byte unchanged.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -142,7 +143,33 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     for args in setup:
         done = run_cli(site, config, *args)
         assert done.returncode == 0, (args, done.stderr)
+    frail = root / "frail"
+    done = run_cli(
+        site, config, "artifact-store", "register", "frail", "-f", "local", f"--path={frail}"
+    )
+    assert done.returncode == 0, done.stderr
+    write_unreadable_manifests(frail / "artifacts" / ".catalog" / "v1")
     return World(site=site, config=config)
+
+
+def write_unreadable_manifests(catalogue: Path) -> None:
+    """In store `frail`: `broken:1`, whose manifest is cut short, and `future:1`, whose
+    manifest a newer cargohold wrote."""
+    (catalogue / "broken").mkdir(parents=True)
+    (catalogue / "broken" / "1.json").write_bytes(b'{"format": 1, "name": "bro')
+    (catalogue / "future").mkdir()
+    manifest = {
+        "format": 2,
+        "name": "future",
+        "version": 1,
+        "type": "builtins.dict",
+        "data": "future/1",
+        "files": [],
+        "size": 0,
+        "checksum": "",
+        "created": "2031-01-01T00:00:00+00:00",
+    }
+    (catalogue / "future" / "1.json").write_text(json.dumps(manifest))
 
 
 def database_digest(config: Path) -> str:
@@ -628,6 +655,28 @@ CASES: dict[str, Case] = {
         ("artifact 'quickstart-model' has no version 9", "artifact list --name quickstart-model"),
     ),
     "artifact list: unknown name": Case(("artifact", "list", "--name", "ghost"), NO_ARTIFACT),
+    "artifact list: unknown store": Case(("artifact", "list", "--store", "ghost"), NO_STORE),
+    "artifact list: one store and all of them": Case(
+        ("artifact", "list", "--store", "spare", "--all-stores"),
+        ("give --store NAME or --all-stores, not both", "--help"),
+        exit_code=2,
+    ),
+    "artifact list: a damaged manifest": Case(
+        ("artifact", "list", "--store", "frail"),
+        ("the manifest of broken:1 in store 'frail' is not a JSON manifest", "damaged"),
+    ),
+    "artifact describe: a damaged manifest": Case(
+        ("artifact", "describe", "broken:1", "--store", "frail"),
+        ("the manifest of broken:1 in store 'frail' is not a JSON manifest", "damaged"),
+    ),
+    "artifact describe: a manifest of a newer format": Case(
+        ("artifact", "describe", "future", "--store", "frail"),
+        ("is in manifest format 2, newer than this cargohold reads", "upgrade cargohold"),
+    ),
+    "artifact describe: not in the store named": Case(
+        ("artifact", "describe", "quickstart-model", "--store", "spare"),
+        ("no artifact named 'quickstart-model' in store 'spare'", "artifact list"),
+    ),
     "artifact delete: without confirmation": Case(
         ("artifact", "delete", "quickstart-model"), CONFIRM
     ),
@@ -645,7 +694,8 @@ CASES: dict[str, Case] = {
         ("source and destination are the same store", "name two different stores"),
     ),
     "copy: unknown artifact": Case(
-        ("artifact-store", "copy", "default", "spare", "--artifacts", "ghost"), NO_ARTIFACT
+        ("artifact-store", "copy", "default", "spare", "--artifacts", "ghost"),
+        ("artifact 'ghost' has no version in store 'default'", "artifact list --name ghost"),
     ),
     "copy: artifact not in the source": Case(
         ("artifact-store", "copy", "spare", "default", "--artifacts", "quickstart-model"),

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 
 BROKEN_STORES = """
+import time
 import uuid
 
 import pytest
 
+from cargohold.stores.base import BaseArtifactStore
 from cargohold.stores.builtin_flavors import MemoryArtifactStoreConfig
 from cargohold.stores.memory import MemoryArtifactStore
 from cargohold.testing import ArtifactStoreConformance
@@ -72,6 +74,25 @@ class ReadBytesIgnoresEnd(MemoryArtifactStore):
         return super().read_bytes(path, start)
 
 
+class CreateNewOverwrites(MemoryArtifactStore):
+    def create_new(self, path, data):
+        with self.open(path, "wb") as handle:
+            handle.write(data)
+
+
+class CreateNewChecksThenWrites(MemoryArtifactStore):
+    # Claims an atomic create, but checks and writes in two steps: racing writers all
+    # find the path free during the pause, and all write.
+    ATOMIC_CREATE = True
+
+    def create_new(self, path, data):
+        if self.exists(path):
+            raise FileExistsError(path)
+        time.sleep(0.05)
+        with self.open(path, "wb") as handle:
+            handle.write(data)
+
+
 def suite(store_class, **flags):
     class Suite(ArtifactStoreConformance):
         @pytest.fixture
@@ -96,13 +117,29 @@ TestStatRaisesKeyError = suite(StatRaisesKeyError)
 TestListFilesIsShallow = suite(ListFilesIsShallow)
 TestDeleteFilesGlobs = suite(DeleteFilesGlobs)
 TestReadBytesIgnoresEnd = suite(ReadBytesIgnoresEnd)
+TestCreateNewOverwrites = suite(CreateNewOverwrites)
+TestCreateNewChecksThenWrites = suite(CreateNewChecksThenWrites)
+"""
+
+# The base class's create_new (check, then write), declared as not atomic: run on its
+# own, since its capability skip would change the counts the main run checks.
+NOT_ATOMIC_STORE = """
+
+class CreateNewNotAtomic(MemoryArtifactStore):
+    ATOMIC_CREATE = False
+    create_new = BaseArtifactStore.create_new
+
+
+TestCreateNewNotAtomic = suite(CreateNewNotAtomic)
 """
 
 
-def run_suite(directory: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+def run_suite(
+    directory: Path, *args: str, source: str = BROKEN_STORES
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     module = directory / "test_kit_stores.py"
     if not module.exists():
-        module.write_text(BROKEN_STORES)
+        module.write_text(source)
     report = directory / f"report-{len(list(directory.glob('report-*')))}.xml"
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs"]
     result = subprocess.run(
@@ -196,6 +233,18 @@ def test_a_correct_store_passes(kit_run: tuple[str, dict[str, tuple[str, str]]])
             "test_read_bytes_reads_ranges",
             "read_bytes(path, 0, 1) must be the file's bytes [0:1]",
         ),
+        (
+            "TestCreateNewOverwrites",
+            "test_create_new_refuses_an_existing_path",
+            "create_new() of an existing path must raise: expected FileExistsError, "
+            "but it raised nothing",
+        ),
+        (
+            "TestCreateNewChecksThenWrites",
+            "test_create_new_has_one_winner_among_racing_writers",
+            "create_new() with ATOMIC_CREATE: of 16 writers racing to create one path "
+            "exactly one must succeed, but",
+        ),
     ],
 )
 def test_a_broken_store_fails_with_the_rule_it_broke(
@@ -232,6 +281,41 @@ def test_capability_skips_are_reported(kit_run: tuple[str, dict[str, tuple[str, 
         "test_kit_stores.py::TestCorrect [supports_empty_dirs=False]: "
         "test_empty_directories_are_listed_walked_and_removed, test_mkdir_creates_one_level"
     ) in stdout
+
+
+def test_a_check_then_write_store_fails_only_the_race(
+    kit_run: tuple[str, dict[str, tuple[str, str]]],
+) -> None:
+    # Its create_new refuses an existing path and creates a missing one; only the
+    # claim of atomicity is false, and only the race shows it.
+    assert list(failures_of(kit_run[1], "TestCreateNewChecksThenWrites")) == [
+        "test_create_new_has_one_winner_among_racing_writers"
+    ]
+
+
+def test_a_store_without_atomic_create_skips_only_the_race(tmp_path: Path) -> None:
+    result, report = run_suite(
+        tmp_path, "-k", "TestCreateNewNotAtomic", source=BROKEN_STORES + NOT_ATOMIC_STORE
+    )
+    assert result.returncode == 0, result.stdout
+    results = outcomes(report)
+    skipped = {
+        name: message for name, (outcome, message) in results.items() if outcome == "skipped"
+    }
+    assert skipped == {
+        "TestCreateNewNotAtomic::test_create_new_has_one_winner_among_racing_writers": (
+            "cargohold capability ATOMIC_CREATE=False: create_new() checks, then writes, "
+            "on this store"
+        )
+    }
+    assert results["TestCreateNewNotAtomic::test_create_new_refuses_an_existing_path"] == (
+        "passed",
+        "",
+    )
+    assert (
+        "[ATOMIC_CREATE=False]: test_create_new_has_one_winner_among_racing_writers"
+        in result.stdout
+    )
 
 
 def test_large_file_tests_can_be_switched_off(tmp_path: Path) -> None:

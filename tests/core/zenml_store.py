@@ -2,8 +2,10 @@
 
 It implements the 13 ZenML methods (and ``size``) over a local folder with ``os`` and
 ``shutil``, the way a ZenML flavor does, and nothing else: no ``list_files``,
-``delete_files`` or ``read_bytes`` of its own. It imports only the interface, so a
-test can check what else a copy through it imports.
+``delete_files``, ``read_bytes`` or ``create_new`` of its own, so it cannot create a
+file atomically. It imports only the interface, so a test can check what else a copy
+through it imports. ``FolderFlavor`` registers it, and this module is a plugin
+(``cargohold_flavors``) for tests that install it through an entry point.
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from cargohold.artifacts.versions import ArtifactVersion, FileEntry
+from cargohold.hookspecs import hookimpl
 from cargohold.paths import PathType
-from cargohold.registry.artifacts import ArtifactVersion, FileEntry
-from cargohold.stores.base import BaseArtifactStore, BaseArtifactStoreConfig
+from cargohold.stores.base import (
+    BaseArtifactStore,
+    BaseArtifactStoreConfig,
+    BaseArtifactStoreFlavor,
+)
 from cargohold.transfer import CopyPlan
 
 FILES = {"a.bin": b"alpha" * 1000, "nested/b.txt": b"bravo", "nested/deeper/c": b"", "d": b"d"}
@@ -84,6 +91,20 @@ class FolderStore(BaseArtifactStore):
         onerror: Callable[..., None] | None = None,
     ) -> Iterable[tuple[PathType, list[PathType], list[PathType]]]:
         return os.walk(os.fsdecode(top), topdown, onerror)  # type: ignore[return-value]
+
+
+class FolderFlavor(BaseArtifactStoreFlavor):
+    name = "folder"
+    implementation = "tests.core.zenml_store:FolderStore"
+
+    @property
+    def config_class(self) -> type[FolderConfig]:
+        return FolderConfig
+
+
+@hookimpl
+def cargohold_flavors(register: Callable[[type[Any]], None]) -> None:
+    register(FolderFlavor)
 
 
 def folder_store(path: Path, kind: type[FolderStore] = FolderStore) -> FolderStore:

@@ -51,6 +51,15 @@ def objects_under(admin: Any, bucket: str, prefix: str) -> dict[str, int]:
     return {item["Key"]: item["Size"] for page in pages for item in page.get("Contents", [])}
 
 
+def data_under(admin: Any, bucket: str, prefix: str) -> dict[str, int]:
+    """The artifacts' files under ``prefix``, without the catalogue's claims and manifests."""
+    return {
+        key: size
+        for key, size in objects_under(admin, bucket, prefix).items()
+        if "/artifacts/.catalog/" not in key
+    }
+
+
 def s3_sha256(admin: Any, bucket: str, key: str) -> str:
     digest = hashlib.sha256()
     for chunk in admin.get_object(Bucket=bucket, Key=key)["Body"].iter_chunks(8 << 20):
@@ -74,19 +83,25 @@ def test_copy_to_s3_killed_halfway_then_rerun_copies_only_what_is_missing(
     register_s3(client, "remote", moto, f"s3://{bucket}/team")
     cargohold.save_artifact(many, "shards")
     cargohold.save_artifact(large, "weights")
-    before = {v.name: v for v in cargohold.list_artifacts()}
+    source = cargohold.list_artifacts()
+    before = {v.name: v for v in source}
 
-    # Killed halfway: some files are there, the registry still points at the source.
+    # Killed halfway: some files are there, but no version that is not whole is
+    # visible in the destination, and the source is as it was.
     killed = subprocess.Popen(copy_command("default", "remote", "--workers", "4"))
     deadline = time.monotonic() + 120
-    while len(objects_under(admin, bucket, "team/")) < SMALL_FILES // 3:
+    while len(data_under(admin, bucket, "team/")) < SMALL_FILES // 3:
         assert killed.poll() is None and time.monotonic() < deadline, "copy ended too early"
         time.sleep(0.2)
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=30)
-    partial = objects_under(admin, bucket, "team/")
+    partial = data_under(admin, bucket, "team/")
     assert 0 < len(partial) < SMALL_FILES + 1
-    assert {v.store for v in cargohold.list_artifacts()} == {"default"}
+    visible = cargohold.list_artifacts(store="remote")
+    assert "shards" not in {v.name for v in visible}, "shards cannot be whole there yet"
+    for version in visible:
+        assert version.checksum == before[version.name].checksum
+    assert cargohold.list_artifacts() == source
     assert (
         cargohold.load_artifact("shards").joinpath("part-0001.txt").read_bytes()
         == (many / "part-0001.txt").read_bytes()
@@ -96,23 +111,28 @@ def test_copy_to_s3_killed_halfway_then_rerun_copies_only_what_is_missing(
     rerun = subprocess.run(copy_command("default", "remote"), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert f"all {SMALL_FILES + 1} verified" in rerun.stdout
-    copied = objects_under(admin, bucket, "team/artifacts/")
+    copied = data_under(admin, bucket, "team/artifacts/")
     assert len(copied) == SMALL_FILES + 1
     assert f"{SMALL_FILES + 1 - len(partial)} file(s) copied" in rerun.stdout
     assert f"{len(partial)} already there" in rerun.stdout
-    after = {v.name: v for v in cargohold.list_artifacts()}
+    after = {v.name: v for v in cargohold.list_artifacts(store="remote")}
+    assert sorted(after) == ["shards", "weights"]
     assert {v.store for v in after.values()} == {"remote"}
     assert all(after[name].checksum == before[name].checksum for name in before)
+    assert cargohold.list_artifacts() == source, "the source keeps its versions"
     key = "team/artifacts/weights/1/file/large.bin"
     assert copied[key] == LARGE_FILE
     assert s3_sha256(admin, bucket, key) == hashlib.sha256(large.read_bytes()).hexdigest()
     assert Path(before["weights"].uri, "file", "large.bin").stat().st_size == LARGE_FILE
+    loaded = cargohold.load_artifact("shards", store="remote")
+    assert loaded.joinpath("part-0999.txt").read_bytes() == (many / "part-0999.txt").read_bytes()
 
     # Run again, everything is in place: nothing to copy, nothing changes.
+    everything = objects_under(admin, bucket, "team/")
     noop = subprocess.run(copy_command("default", "remote"), capture_output=True, text=True)
     assert noop.returncode == 0, noop.stderr
     assert "Copied 0 artifact version(s)" in noop.stdout
-    assert objects_under(admin, bucket, "team/artifacts/") == copied
+    assert objects_under(admin, bucket, "team/") == everything
 
 
 def test_copy_from_s3_to_the_local_store(moto: RunningServer, bucket: str) -> None:
@@ -120,8 +140,13 @@ def test_copy_from_s3_to_the_local_store(moto: RunningServer, bucket: str) -> No
     register_s3(client, "remote", moto, f"s3://{bucket}/team")
     client.artifacts.save({"rows": [1, 2, 3]}, "table", store="remote")
     client.artifacts.save(b"\x00" * 100_000, "blob", store="remote")
+    remote = client.artifacts.versions(store="remote")
     report = client.artifacts.copy("remote", "default", workers=2)
     assert (report.versions, report.copied, report.skipped) == (2, 3, 0)
-    assert {v.store for v in client.artifacts.versions()} == {"default"}
+    local = client.artifacts.versions()
+    assert [(v.ref, v.checksum, v.store) for v in local] == [
+        (v.ref, v.checksum, "default") for v in remote
+    ]
+    assert client.artifacts.versions(store="remote") == remote
     assert cargohold.load_artifact("table") == {"rows": [1, 2, 3]}
     assert Path(client.artifacts.get("blob").uri, "data.bin").read_bytes() == b"\x00" * 100_000

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from cargohold import Client
+from cargohold.artifacts.versions import ArtifactVersion
 from cargohold.errors import CargoholdError
-from cargohold.registry.artifacts import ArtifactVersion
 from cargohold.stores.fsspec import md5_hex
 from cargohold.transfer import CopyPlan, CopyReport, copy_files
 from cargohold_s3.store import S3ArtifactStore

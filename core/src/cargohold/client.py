@@ -118,7 +118,12 @@ class Client:
         """Save, load, list, delete and copy artifacts (see ``cargohold.artifacts``)."""
         from cargohold.artifacts.service import Artifacts
 
-        return Artifacts(self.registry, self.stores, lambda: self.plugins.materializers)
+        return Artifacts(
+            self.registry,
+            self.stores,
+            lambda: self.plugins.materializers,
+            self.config_dir / "cache" / "manifests",
+        )
 
     def _create_defaults(self, connection: sqlite3.Connection) -> None:
         """A new state database starts with a `default` local store in a `default` stack."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cargohold.artifacts.service import Artifacts
-    from cargohold.registry.artifacts import ArtifactVersion
+    from cargohold.artifacts.versions import ArtifactVersion
     from cargohold.registry.records import StackRecord
     from cargohold.stores.base import BaseArtifactStore
 

@@ -156,13 +156,17 @@ class ArtifactStores:
                     f"stack at another store (`cargohold stack update {stacks[0]} -a OTHER`) "
                     "or delete the stack first"
                 )
-            from cargohold.registry import artifacts as artifact_records
-
-            held = artifact_records.count_in_store(connection, record.id)
+            # Versions that only this registry records (from a release before the
+            # store's own catalogue) would be lost with the registration; versions in
+            # the store's catalogue stay there, and registering its root again shows
+            # them, so deleting a registration needs no network.
+            held = self._recorded_versions(connection, record.id)
             if held:
                 raise CargoholdError(
-                    f"artifact store {name!r} holds {held} artifact version(s); move them with "
-                    f"`cargohold artifact-store copy {name} OTHER` or delete them first"
+                    f"artifact store {name!r} holds {held} artifact version(s) recorded only "
+                    f"here; list them once (`cargohold artifact list --store {name}`) to move "
+                    f"them into the store, or move them with `cargohold artifact-store copy "
+                    f"{name} OTHER`"
                 )
             self._registry.delete_component(connection, record.id)
 
@@ -199,3 +203,9 @@ class ArtifactStores:
 
         self.record(name)  # an unknown name is an error, not a failed step
         return verify_store(name, lambda: self.get(name))
+
+    @staticmethod
+    def _recorded_versions(connection: Any, store_id: str) -> int:
+        from cargohold.registry import artifacts as recorded
+
+        return recorded.count_in_store(connection, store_id)

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from cargohold.artifacts.files import CHUNK_SIZE, stream_copy
-from cargohold.errors import CargoholdError
-from cargohold.registry.artifacts import ArtifactVersion, FileEntry
+from cargohold.artifacts.versions import ArtifactVersion, FileEntry
+from cargohold.errors import CargoholdError, StoreAuthenticationError, StoreConnectionError
 from cargohold.stores.base import BaseArtifactStore, ListedFile
 
 _T = TypeVar("_T")
@@ -45,6 +45,8 @@ class CopyReport:
     bytes_total: int = 0
     bytes_copied: int = 0
     seconds: float = 0.0
+    # Versions not copied (``name:version`` -> why), when the copy goes on past them.
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class FileCopy:
     source: str
     destination: str
     entry: FileEntry
+    ref: str = ""  # the version it belongs to, name:version
 
 
 @dataclass
@@ -63,16 +66,13 @@ class CopyPlan:
     versions: list[ArtifactVersion]
     destination_uri: Callable[[ArtifactVersion], str]
 
-    def moves(self) -> list[tuple[str, str]]:
-        """(version id, new uri) for every version: what the registry is rewired to."""
-        return [(version.id, self.destination_uri(version)) for version in self.versions]
-
     def file_copies(self) -> list[FileCopy]:
         return [
             FileCopy(
                 f"{version.uri}/{entry.path}",
                 f"{self.destination_uri(version)}/{entry.path}",
                 entry,
+                version.ref,
             )
             for version in self.versions
             for entry in version.files
@@ -218,10 +218,39 @@ def _run_all(executor: ThreadPoolExecutor, calls: Sequence[Callable[[], _T]]) ->
     return [future.result() for future in futures]
 
 
-def copy_files(plan: CopyPlan, *, workers: int = 8, progress: Progress | None = None) -> CopyReport:
-    """Copy and verify every file of the plan; raise on the first failure."""
+def _noting_failures(
+    call: Callable[[], _T], item: FileCopy, failed: dict[str, str], lock: threading.Lock
+) -> Callable[[], _T | None]:
+    """``call``, with a failure of this one file noted against its version instead of
+    raised; an unreachable store or refused credentials still stop the whole copy."""
+
+    def run() -> _T | None:
+        try:
+            return call()
+        except (StoreConnectionError, StoreAuthenticationError):
+            raise
+        except Exception as exc:
+            with lock:
+                failed.setdefault(item.ref, " ".join(str(exc).split()) or type(exc).__name__)
+            return None
+
+    return run
+
+
+def copy_files(
+    plan: CopyPlan,
+    *,
+    workers: int = 8,
+    progress: Progress | None = None,
+    failed: dict[str, str] | None = None,
+) -> CopyReport:
+    """Copy and verify every file of the plan; raise on the first failure, or, given
+    ``failed``, note each failed version there and go on with the others (versions
+    already in it are not copied)."""
     started = time.perf_counter()
     items = plan.file_copies()
+    if failed is not None:
+        items = [item for item in items if item.ref not in failed]
     report = CopyReport(
         versions=len(plan.versions),
         files=len(items),
@@ -232,9 +261,20 @@ def copy_files(plan: CopyPlan, *, workers: int = 8, progress: Progress | None = 
     tally.add()  # show the totals before the first file lands
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cargohold-copy")
     try:
-        results = _run_all(
-            executor,
-            [functools.partial(_copy_one, plan, item, present, tally) for item in items],
+        calls: list[Callable[[], _Sent | None]] = [
+            functools.partial(_copy_one, plan, item, present, tally) for item in items
+        ]
+        lock = threading.Lock()
+        if failed is not None:
+            calls = [
+                _noting_failures(c, i, failed, lock) for c, i in zip(calls, items, strict=True)
+            ]
+        results = _run_all(executor, calls)
+        noted = failed if failed is not None else {}
+        already_there = sum(
+            1
+            for item, result in zip(items, results, strict=True)
+            if result is None and item.ref not in noted
         )
         sent = [result for result in results if result is not None]
         doubtful = _unvouched(plan, sent)
@@ -242,7 +282,13 @@ def copy_files(plan: CopyPlan, *, workers: int = 8, progress: Progress | None = 
         checks = [functools.partial(_read_back, plan, item) for item in doubtful]
         verdicts = _run_all(executor, checks)
         bad = [item for item, good in zip(doubtful, verdicts, strict=True) if not good]
-        if bad:
+        if failed is not None:
+            for item in bad:
+                failed.setdefault(
+                    item.ref, f"{item.destination} read back with a different checksum"
+                )
+            sent = [copy for copy in sent if copy.item.ref not in failed]
+        elif bad:
             raise CargoholdError(
                 f"{len(bad)} of {len(items)} files read back with a different checksum after "
                 f"the copy (the first: {bad[0].destination}); they were removed, run the "
@@ -252,7 +298,7 @@ def copy_files(plan: CopyPlan, *, workers: int = 8, progress: Progress | None = 
         # On an error or Ctrl-C, files not yet started are not started at all.
         executor.shutdown(wait=True, cancel_futures=True)
     report.copied = len(sent)
-    report.skipped = report.files - report.copied
+    report.skipped = already_there
     report.bytes_copied = sum(copy.item.entry.size for copy in sent)
     report.seconds = time.perf_counter() - started
     return report

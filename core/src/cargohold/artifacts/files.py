@@ -12,8 +12,8 @@ import posixpath
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from cargohold.artifacts.versions import FileEntry
 from cargohold.errors import CargoholdError
-from cargohold.registry.artifacts import FileEntry
 
 if TYPE_CHECKING:
     from cargohold.stores.base import BaseArtifactStore

@@ -1,9 +1,12 @@
 """Saving, loading, listing, deleting and copying artifacts: ``Client().artifacts``.
 
-Data lives in the store under ``<root>/artifacts/<name>/<version>/``; the record of
-each version (store, uri, type, size, checksums, metadata) lives in the registry.
-A version is written to the store first and recorded after, so the registry never
-names data that is not there.
+Every version lives in its store: the files under ``<root>/artifacts/<name>/<version>/``
+and its manifest in the store's catalogue (``catalog``), so any machine that registers
+the same root sees the same artifacts. A store is read where the call says: the active
+stack's store by default, another by name, or every registered store.
+
+Versions that releases before the catalogue recorded only in the registry are moved
+into their store's catalogue the first time this process uses that store.
 """
 
 from __future__ import annotations
@@ -13,16 +16,18 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cargohold.artifacts.catalog import ManifestCache, StoreCatalog, now, who
 from cargohold.artifacts.files import VISUALIZATIONS, ArtifactFiles, manifest_checksum
 from cargohold.artifacts.materializers import Materializer, PickleMaterializer
-from cargohold.errors import CargoholdError
-from cargohold.registry import artifacts as records
-from cargohold.registry.artifacts import ArtifactVersion
-from cargohold.registry.components import now
+from cargohold.artifacts.versions import ArtifactVersion
+from cargohold.errors import (
+    CargoholdError,
+    CargoholdWarning,
+)
 
 if TYPE_CHECKING:
     from cargohold.registry.components import Registry
@@ -59,22 +64,100 @@ def qualified(materializer: type[Any]) -> str:
 @dataclass(frozen=True)
 class Deleted:
     versions: list[ArtifactVersion]
-    # Folders whose data could not be removed, with the reason: the records are gone.
+    # Folders whose data could not be removed, with the reason: the manifests are gone.
     leftovers: list[str]
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a listing across stores found, and the stores it could not read."""
+
+    versions: list[ArtifactVersion]
+    # One line per store that could not be read: "store 'x': why".
+    unreadable: list[str]
+
+
 class Artifacts:
-    """The artifacts of one client's registry."""
+    """The artifacts in the registered stores."""
 
     def __init__(
         self,
         registry: Registry,
         stores: ArtifactStores,
         materializers: Callable[[], Mapping[str, type[Any]]],
+        cache_dir: Path | None = None,
     ) -> None:
+        """``cache_dir``: where manifests already read are kept (None: not kept)."""
         self._registry = registry
         self._stores = stores
         self._materializers = materializers
+        self._cache_dir = cache_dir
+        self._catalogs: dict[tuple[str, str], StoreCatalog] = {}
+
+    # -- stores and their catalogues --------------------------------------------------
+
+    def catalog(self, store: str | None = None) -> StoreCatalog:
+        """The catalogue of the named store (default: the active stack's), with the
+        versions the registry alone recorded for it moved in, once per process."""
+        target = self._stores.get(store)
+        key = (target.name, target.path)
+        catalog = self._catalogs.get(key)
+        if catalog is None or catalog.store is not target:  # rebuilt: config changed
+            cache = None
+            if self._cache_dir is not None:
+                cache = ManifestCache(self._cache_dir, target.path)
+            catalog = StoreCatalog(target, cache)
+            self._move_recorded_versions(catalog)
+            self._catalogs[key] = catalog
+        return catalog
+
+    def _move_recorded_versions(self, catalog: StoreCatalog) -> None:
+        """Write the manifests of versions an earlier release recorded only in the
+        registry (their data is already in the store, and stays where it is)."""
+        from cargohold.registry import artifacts as recorded
+
+        store_id = self._stores.record(catalog.store.name).id
+        old = recorded.versions_in_store(self._registry.db.read(), store_id)
+        if not old:
+            return
+        moved, skipped = [], []
+        for version in old:
+            expected = catalog.data_folder(version.name, version.version)
+            if version.uri.rstrip("/") != expected:
+                skipped.append(f"{version.ref} (its files are at {version.uri}, not {expected})")
+                continue
+            if _published_as(catalog, version):
+                moved.append(version.id)
+                continue
+            refused = catalog.claim_copy(version)
+            if refused:
+                skipped.append(f"{version.ref} ({refused})")
+                continue
+            try:
+                catalog.publish(version)
+            except CargoholdError as exc:
+                skipped.append(f"{version.ref} ({exc})")
+                continue
+            moved.append(version.id)
+        with self._registry.db.write() as connection:
+            recorded.forget(connection, moved)
+        if skipped:
+            warnings.warn(
+                CargoholdWarning(
+                    f"store {catalog.store.name!r}: could not move these versions into the "
+                    f"store's catalogue: {'; '.join(skipped)}"
+                ),
+                stacklevel=2,
+            )
+
+    def _stores_to_read(self, store: str | None, all_stores: bool) -> list[str | None]:
+        if all_stores:
+            return [record.name for record in self._stores.list()]
+        return [store]
+
+    def count(self, store: str) -> int:
+        """How many versions ``store`` holds."""
+        return len(self.catalog(store).listing().manifests)
 
     # -- materializers ------------------------------------------------------------
 
@@ -107,18 +190,20 @@ class Artifacts:
         metadata: dict[str, Any] | None = None,
         allow_pickle: bool = False,
     ) -> ArtifactVersion:
+        """Save ``obj`` as the next version of ``name`` in ``store``: claim a number,
+        write the files, then publish the manifest. Nothing is written over."""
         from cargohold.names import check_name
 
         check_name("artifact", name)
         metadata = _checked_metadata(metadata)
-        target = self._stores.get(store)
-        store_id = self._stores.record(target.name).id
+        catalog = self.catalog(store)
+        target = catalog.store
+        _check_can_number(target)
         materializer_class = self.materializer_for(obj, allow_pickle)
         materializer = materializer_class()
         previews = _previews(materializer, obj)
-        with self._registry.db.write() as connection:
-            number = records.allocate_version(connection, name)
-        uri = f"{target.path.rstrip('/')}/artifacts/{name}/{number}"
+        number = catalog.claim(name)
+        uri = catalog.data_folder(name, number)
         files = ArtifactFiles(target, uri, label=f"artifact {name}:{number}")
         try:
             materializer.save(obj, files)
@@ -133,33 +218,40 @@ class Artifacts:
                     files.write_text(path, content)
                 else:
                     files.write_bytes(path, content)
+            version = ArtifactVersion(
+                name=name,
+                version=number,
+                uri=uri,
+                type=type_name(obj),
+                size=sum(entry.size for entry in files.entries),
+                checksum=manifest_checksum(files.entries),
+                created=now(),
+                store=target.name,
+                materializer=qualified(materializer_class),
+                files=files.entries,
+                visualizations=tuple(f"{VISUALIZATIONS}/{p}" for p in previews),
+                metadata=metadata,
+                created_by=who(),
+            )
+            catalog.publish(version)
         except BaseException:
-            # Nothing was recorded; take back what was written (the number stays used).
+            # The claim makes the folder this save's own: take back what it wrote. The
+            # claim stays, so the number is not handed out again.
             with contextlib.suppress(Exception):
                 if target.exists(uri):
                     target.rmtree(uri)
             raise
-        version = ArtifactVersion(
-            name=name,
-            version=number,
-            uri=uri,
-            type=type_name(obj),
-            size=sum(entry.size for entry in files.entries),
-            checksum=manifest_checksum(files.entries),
-            created=now(),
-            store=target.name,
-            materializer=qualified(materializer_class),
-            files=files.entries,
-            visualizations=tuple(f"{VISUALIZATIONS}/{p}" for p in previews),
-            metadata=metadata,
-            store_id=store_id,
-        )
-        with self._registry.db.write() as connection:
-            records.add_version(connection, version)
-        return self.get(name, number)
+        return version
 
-    def load(self, name: str, version: int | None = None, *, allow_pickle: bool = False) -> Any:
-        found = self.get(name, version)
+    def load(
+        self,
+        name: str,
+        version: int | None = None,
+        *,
+        store: str | None = None,
+        allow_pickle: bool = False,
+    ) -> Any:
+        found = self.get(name, version, store=store)
         if found.materializer == PICKLE and not allow_pickle:
             raise CargoholdError(
                 f"artifact {found.ref} is pickled; unpickling runs code from the store, so "
@@ -184,36 +276,73 @@ class Artifacts:
         store = self._stores.get(version.store)
         return ArtifactFiles(store, version.uri, version.files, label=f"artifact {version.ref}")
 
-    # -- records --------------------------------------------------------------------
+    # -- reading the catalogue ----------------------------------------------------------
 
-    def get(self, name: str, version: int | None = None) -> ArtifactVersion:
-        return records.version(self._registry.db.read(), name, version)
+    def get(
+        self, name: str, version: int | None = None, *, store: str | None = None
+    ) -> ArtifactVersion:
+        """One version (the latest when ``version`` is None) in ``store``."""
+        return self.catalog(store).get(name, version)
 
-    def versions(self, name: str | None = None) -> list[ArtifactVersion]:
-        found = records.versions(self._registry.db.read(), name)
-        if name is not None and not found:
-            self.get(name)  # raises: no artifact of that name
-        return found
+    def find(
+        self, name: str | None = None, *, store: str | None = None, all_stores: bool = False
+    ) -> Found:
+        """The versions (of ``name``) in ``store``, or in every registered store; a store
+        that cannot be read is reported, and the others are still listed."""
+        found: list[ArtifactVersion] = []
+        unreadable: list[str] = []
+        for store_name in self._stores_to_read(store, all_stores):
+            try:
+                found += self.catalog(store_name).versions(name)
+            except CargoholdError as exc:
+                if not all_stores:
+                    raise
+                unreadable.append(f"store {store_name!r}: {' '.join(str(exc).split())}")
+        found.sort(key=lambda v: (v.name, v.version, v.store))
+        return Found(found, unreadable)
 
-    def delete(self, name: str, version: int | None = None) -> Deleted:
-        """Delete one version, or every version when ``version`` is None: the records
-        first, then the data. Version numbers are never given out again."""
-        doomed = self.versions(name) if version is None else [self.get(name, version)]
-        with self._registry.db.write() as connection:
-            records.delete_versions(connection, [v.id for v in doomed])
+    def versions(
+        self, name: str | None = None, *, store: str | None = None, all_stores: bool = False
+    ) -> list[ArtifactVersion]:
+        """Every version (of ``name``), by name then version; a store that cannot be read
+        (with ``all_stores``) is a warning."""
+        found = self.find(name, store=store, all_stores=all_stores)
+        for problem in found.unreadable:
+            warnings.warn(CargoholdWarning(f"could not read {problem}"), stacklevel=2)
+        if name is not None and not found.versions and not all_stores:
+            self.get(name, store=store)  # raises: no artifact of that name
+        return found.versions
+
+    # -- deleting -----------------------------------------------------------------------
+
+    def delete(self, name: str, version: int | None = None, *, store: str | None = None) -> Deleted:
+        """Delete one version, or every version when ``version`` is None: the manifests
+        first (every machine stops seeing them at once), then the data. Version numbers
+        are never given out again."""
+        catalog = self.catalog(store)
+        doomed = catalog.versions(name) if version is None else [catalog.get(name, version)]
+        if not doomed:
+            catalog.get(name)  # raises: no artifact of that name
+        catalog.unpublish(doomed)
         leftovers = []
         for gone in doomed:
             try:
-                store = self._stores.get(gone.store)
-                if store.exists(gone.uri):
-                    store.rmtree(gone.uri)
+                if catalog.store.exists(gone.uri):
+                    catalog.store.rmtree(gone.uri)
             except Exception as exc:
                 leftovers.append(f"{gone.uri} ({' '.join(str(exc).split())})")
         return Deleted(doomed, leftovers)
 
-    def write_visualizations(self, name: str, version: int | None, directory: Path) -> list[Path]:
+    def write_visualizations(
+        self,
+        name: str,
+        version: int | None,
+        directory: Path,
+        *,
+        store: str | None = None,
+    ) -> list[Path]:
         """Copy the version's previews into ``directory``; return the files written."""
-        found = self.get(name, version)
+        found = self.get(name, version, store=store)
         if not found.visualizations:
             raise CargoholdError(
                 f"artifact {found.ref} ({found.type}) has no visualizations; its materializer "
@@ -245,8 +374,10 @@ class Artifacts:
         workers: int = 8,
         progress: Progress | None = None,
     ) -> CopyReport:
-        """Copy the artifacts in store ``source`` (all, or those named) to ``destination``,
-        verify every file, then point their records at the copies in one transaction."""
+        """Copy the artifacts in store ``source`` (all, or those named) to ``destination``
+        under the same names and numbers: every file is copied and verified, then each
+        version's manifest is published there. A version that cannot be copied is
+        reported after the others are done; the source is only read."""
         from cargohold.transfer import CopyPlan, copy_files
 
         if workers < 1:
@@ -258,30 +389,81 @@ class Artifacts:
                 f"source and destination are the same store ({source!r}); name two different "
                 "stores: `cargohold artifact-store list` shows them"
             )
-        chosen = records.versions(self._registry.db.read(), store_id=src_record.id)
+        src, dst = self.catalog(source), self.catalog(destination)
+        _check_can_number(dst.store)
+        chosen = src.versions()
         for name in names:
             if not any(v.name == name for v in chosen):
-                self.get(name)  # an unknown name says so
                 raise CargoholdError(
                     f"artifact {name!r} has no version in store {source!r}; "
-                    f"`cargohold artifact list --name {name}` shows where its versions are"
+                    f"`cargohold artifact list --name {name} --all-stores` shows where its "
+                    "versions are"
                 )
         if names:
             chosen = [v for v in chosen if v.name in names]
-        src_store = self._stores.get(source)
-        dst_store = self._stores.get(destination)
-        plan = CopyPlan(src_store, dst_store, chosen, _destination_uri(dst_store))
-        report = copy_files(plan, workers=workers, progress=progress)
-        with self._registry.db.write() as connection:
-            records.move_versions(connection, plan.moves(), dst_record.id)
+        there = {(v.name, v.version): v for v in dst.versions()}
+        failed: dict[str, str] = {}
+        todo = []
+        for version in chosen:
+            present = there.get((version.name, version.version))
+            if present is not None:
+                if present.checksum != version.checksum:
+                    failed[version.ref] = f"store {destination!r} has a different {version.ref}"
+                continue
+            # Claimed before any byte moves, so that no save there takes the same folder.
+            refused = dst.claim_copy(version)
+            if refused:
+                failed[version.ref] = refused
+            else:
+                todo.append(version)
+        plan = CopyPlan(src.store, dst.store, todo, lambda v: dst.data_folder(v.name, v.version))
+        report = copy_files(plan, workers=workers, progress=progress, failed=failed)
+        copied = [version for version in todo if version.ref not in failed]
+        for version in copied:
+            uri = plan.destination_uri(version)
+            dst.publish(replace(version, store=dst.store.name, uri=uri))
+        report.versions = len(copied)
+        report.failed = dict(sorted(failed.items()))
+        if report.failed:
+            first, reason = next(iter(report.failed.items()))
+            raise CopyIncompleteError(
+                f"{len(report.failed)} of {len(chosen)} version(s) not copied (the first, "
+                f"{first}: {reason}); the others are in {destination!r}; fix those and run the "
+                "copy again",
+                report,
+            )
         return report
 
 
-def _destination_uri(store: BaseArtifactStore) -> Callable[[ArtifactVersion], str]:
-    def uri(version: ArtifactVersion) -> str:
-        return f"{store.path.rstrip('/')}/artifacts/{version.name}/{version.version}"
+class CopyIncompleteError(CargoholdError):
+    """Some versions could not be copied; ``report`` says what was."""
 
-    return uri
+    def __init__(self, message: str, report: CopyReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def _published_as(catalog: StoreCatalog, version: ArtifactVersion) -> bool:
+    """Whether the store's catalogue already holds ``version`` (same content)."""
+    from cargohold.errors import NotFoundError
+
+    try:
+        return catalog.get(version.name, version.version).checksum == version.checksum
+    except NotFoundError:
+        return False
+
+
+def _check_can_number(store: BaseArtifactStore) -> None:
+    """Refuse a store that cannot hand out version numbers safely to many writers."""
+    if type(store).ATOMIC_CREATE or getattr(store.config, "single_writer", False):
+        return
+    flavor = store.flavor.name if store.flavor is not None else type(store).__name__
+    raise CargoholdError(
+        f"artifact store {store.name!r} ({flavor}) cannot create a file only if it is absent, "
+        "so two machines saving at once could take the same version number; save to a store "
+        "that can (local, s3, gcp, azure), or if only one process ever saves here, say so "
+        f"with `cargohold artifact-store update {store.name} --single_writer=true`"
+    )
 
 
 def _checked_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:

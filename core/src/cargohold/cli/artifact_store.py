@@ -220,23 +220,32 @@ def delete_flavor(name: str, yes: bool) -> None:
     "--workers", type=click.IntRange(1, 64), default=8, show_default=True, help="Files at once."
 )
 def copy(source: str, destination: str, names: tuple[str, ...], workers: int) -> None:
-    """Copy artifacts from SOURCE to DESTINATION, verify them, and point their records there.
+    """Copy artifacts from SOURCE to DESTINATION under the same names and numbers.
 
-    Files are checksummed after the copy; a rerun skips identical files. SOURCE is
-    only read: delete its data yourself once you no longer need it.
+    Files are checksummed after the copy, then each version is published in
+    DESTINATION's catalogue, where every machine that registers it sees it. A rerun
+    skips identical files and versions already there; a version that cannot be
+    copied is reported after the others. SOURCE is only read.
     """
+    from cargohold.artifacts.service import CopyIncompleteError
     from cargohold.cli.progress import ProgressLine
 
     progress = ProgressLine("copying")
+    incomplete = None
     try:
         report = _client().artifacts.copy(
             source, destination, names, workers=workers, progress=progress
         )
+    except CopyIncompleteError as exc:
+        report, incomplete = exc.report, exc
     finally:
         progress.close()
+    verified = "all" if not report.failed else f"{report.copied + report.skipped} of"
     click.echo(
         f"Copied {report.versions} artifact version(s) from {source!r} to {destination!r}: "
         f"{report.copied} file(s) copied ({report.bytes_copied:,} bytes), "
-        f"{report.skipped} already there, all {report.files} verified, "
+        f"{report.skipped} already there, {verified} {report.files} verified, "
         f"in {report.seconds:.1f} s."
     )
+    if incomplete is not None:
+        raise incomplete

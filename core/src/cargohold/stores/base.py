@@ -9,7 +9,9 @@ root raises ``PathOutsideStoreError`` and touches nothing.
 Three batch methods (``list_files``, ``delete_files``, ``read_bytes``) come with
 defaults built from the basic methods, so a store written against the ZenML
 interface alone has them; stores over a backend with recursive listings, bulk
-deletes or ranged reads override them.
+deletes or ranged reads override them. So does ``create_new`` ("create only if
+absent"), whose default checks and then writes; a store whose backend can create
+atomically overrides it and says so with ``ATOMIC_CREATE``.
 """
 
 from __future__ import annotations
@@ -50,9 +52,10 @@ PATH_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "stat": ("path",),
     "size": ("path",),
     "walk": ("top",),
-    # The batch methods beyond the ZenML interface.
+    # Beyond the ZenML interface: the batch methods, and "create only if absent".
     "list_files": ("top",),
     "read_bytes": ("path",),
+    "create_new": ("path",),
 }
 
 # Arguments that are lists of paths, each one resolved: one path outside the root
@@ -87,6 +90,13 @@ class BaseArtifactStoreConfig(BaseModel):
     IS_IMMUTABLE_FILESYSTEM: ClassVar[bool] = False
 
     path: str = Field(description="Root of the store; every artifact lives under it.")
+    single_writer: bool = Field(
+        default=False,
+        description=(
+            "Only one process ever saves artifacts to this store: version numbers may be "
+            "handed out without an atomic create."
+        ),
+    )
 
     @field_validator("path")
     @classmethod
@@ -150,6 +160,11 @@ def resolves_paths(*names: str, lists: Iterable[str] = ()) -> Callable[[_Method]
     return decorate
 
 
+def already_exists(path: PathType) -> FileExistsError:
+    """What ``create_new`` raises when something is at ``path``."""
+    return FileExistsError(f"{os.fsdecode(path)} already exists (create_new never replaces it)")
+
+
 def _file_size(store: BaseArtifactStore, path: str) -> int:
     size = store.size(path)
     if size is None:
@@ -191,6 +206,10 @@ def _read_range(handle: Any, start: int, end: int | None) -> bytes:
 
 class BaseArtifactStore(ABC):
     """An artifact store: file operations confined to one root."""
+
+    #: Whether ``create_new`` is atomic on this backend: when several writers create the
+    #: same path at once, exactly one succeeds and the others get FileExistsError.
+    ATOMIC_CREATE: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -365,6 +384,24 @@ class BaseArtifactStore(ABC):
                 return b""
             return _read_range(handle, start, end)
 
+    # -- create only if absent ----------------------------------------------------
+
+    @resolves_paths("path")
+    def create_new(self, path: PathType, data: bytes) -> None:
+        """Write ``data`` (small: one request) at ``path`` only if nothing is there;
+        ``FileExistsError`` if something is. The default checks, then writes: not atomic.
+
+        Two writers that call this default at once can both find the path free and
+        both write, the second replacing the first. A store whose backend can refuse
+        the write itself when the name is taken (a conditional request, a hard link)
+        overrides this and sets ``ATOMIC_CREATE``; the write is all-or-nothing either
+        way, and missing parent directories are created as ``open`` creates them.
+        """
+        if self.exists(path):
+            raise already_exists(path)
+        with self.open(path, "wb") as handle:
+            handle.write(data)
+
 
 class BaseArtifactStoreFlavor(Flavor):
     """Base for artifact-store flavors; subclasses set ``name``, ``config_class``, and
@@ -407,6 +444,7 @@ __all__ = [
     "Flavor",
     "ListedFile",
     "PathType",
+    "already_exists",
     "check_byte_range",
     "resolves_paths",
 ]

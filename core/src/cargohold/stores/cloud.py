@@ -8,6 +8,8 @@ exceptions mean (``CloudArtifactStore._translate_cause``). The rest is here:
   rather than fall back to other credentials;
 - every filesystem gets the same fsspec cache settings (``FILESYSTEM_CACHE_OPTIONS``);
 - small writes go up in one request, and an append is a rewrite;
+- ``create_new`` is the library's own conditional write (``pipe_file`` with
+  ``mode="create"``), retried while the service reports a racing conditional write;
 - every error message starts with ``artifact store 'NAME': `` and shows no URL's
   user:password or query string, and "still failing after the retries" reads the same
   whichever cloud said it;
@@ -16,8 +18,10 @@ exceptions mean (``CloudArtifactStore._translate_cause``). The rest is here:
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
+import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
@@ -26,8 +30,9 @@ from urllib.parse import SplitResult, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from cargohold.errors import StoreConnectionError, exception_chain
+from cargohold.paths import PathType
 from cargohold.secrets.references import has_reference
-from cargohold.stores.base import BaseArtifactStoreConfig, BaseArtifactStoreFlavor
+from cargohold.stores.base import BaseArtifactStoreConfig, BaseArtifactStoreFlavor, already_exists
 from cargohold.stores.fsspec import FsspecArtifactStore
 
 if TYPE_CHECKING:
@@ -53,6 +58,12 @@ _USER_INFO = re.compile(r"(?<=://)[^/?#\s]*@")
 _QUERY = re.compile(r"[?#][^\s\]\)'\"]*")
 # Longest library detail an error message quotes.
 _DETAIL_LIMIT = 200
+# A conditional create that the service answers "another conditional write to this
+# name is in progress" is tried this many times in all, the first wait about
+# _CREATE_BACKOFF seconds and each further one twice as long: the other write settles
+# within a request's time, and then this one either wins or finds the object there.
+_CREATE_ATTEMPTS = 5
+_CREATE_BACKOFF = 0.05
 
 
 # -- messages --------------------------------------------------------------------------
@@ -146,7 +157,9 @@ class CloudArtifactStore(FsspecArtifactStore, Generic[ConfigT]):
     fsspec filesystem; subclass it as ``CloudArtifactStore[TheConfig]``.
 
     A subclass builds the filesystem in ``_connect`` and says what the library's
-    exceptions mean in ``_translate_cause``.
+    exceptions mean in ``_translate_cause``. ``create_new`` sends the library's own
+    conditional write; a subclass whose library makes it a request the service refuses
+    when the object exists sets ``ATOMIC_CREATE = True``.
     """
 
     #: The config field that counts a request's retries, named in "raise ..." advice.
@@ -219,6 +232,41 @@ class CloudArtifactStore(FsspecArtifactStore, Generic[ConfigT]):
                 writer.discard()
                 raise
         return writer
+
+    # -- create only if absent ---------------------------------------------------------
+
+    def create_new(self, path: PathType, data: bytes) -> None:
+        """Create ``path`` with ``data`` in one conditional request, which the service
+        refuses when the object exists: ``FileExistsError``. Keep ``data`` small, so that
+        it goes up in a single request (S3 PutObject, a GCS upload of type "multipart",
+        Azure Put Blob) rather than a chunked upload."""
+        assert isinstance(path, str)
+        for attempt in range(_CREATE_ATTEMPTS):
+            if attempt:
+                wait = _CREATE_BACKOFF * 2 ** (attempt - 1)
+                # Writers that collided once would collide again if they waited alike.
+                time.sleep(wait * random.uniform(0.5, 1.5))
+            try:
+                # s3fs, gcsfs and adlfs each implement mode="create" as a conditional
+                # request. fsspec's generic one, for filesystems without their own,
+                # asks exists() and then writes, which two writers can both pass.
+                self.filesystem.pipe_file(path, data, mode="create")
+                return
+            except Exception as exc:
+                if self._create_found_object(exc):
+                    raise already_exists(path) from exc
+                if attempt + 1 == _CREATE_ATTEMPTS or not self._create_conflicted(exc):
+                    raise
+
+    def _create_found_object(self, exc: Exception) -> bool:
+        """Whether ``exc``, raised by a conditional create, says the object exists. The
+        libraries raise ``FileExistsError`` for that; a subclass adds other forms."""
+        return isinstance(exc, FileExistsError)
+
+    def _create_conflicted(self, exc: Exception) -> bool:
+        """Whether ``exc``, raised by a conditional create, reports another conditional
+        write to the same name in progress, so that trying again can settle it."""
+        return False
 
     # -- errors -----------------------------------------------------------------------
 

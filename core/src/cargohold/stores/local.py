@@ -3,11 +3,15 @@
 A write goes to a hidden temporary file beside its destination, is flushed to disk,
 and is renamed over the destination only when it is closed cleanly. Readers never
 see half a file, and a failed or killed write leaves the destination as it was.
+``create_new`` writes the same way but hard-links the temporary file to the name
+instead of renaming it: the link fails if the name exists, so of several writers
+(threads, processes, machines sharing the folder) exactly one creates the file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import posixpath
@@ -17,8 +21,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from cargohold.errors import UnsupportedOperationError
 from cargohold.paths import PathType
-from cargohold.stores.base import ListedFile
+from cargohold.stores.base import ListedFile, already_exists
 from cargohold.stores.fsspec import FsspecArtifactStore
 
 if TYPE_CHECKING:
@@ -44,6 +49,9 @@ def _umask() -> int:
 
 
 _NEW_FILE_MODE = 0o666 & ~_umask()
+# What link() says on a filesystem that has no hard links (FAT, exFAT, some network
+# and FUSE filesystems).
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP})
 
 
 def _fsync_directory(path: str) -> None:
@@ -56,9 +64,14 @@ def _fsync_directory(path: str) -> None:
 
 
 class AtomicLocalWriter(io.BufferedWriter):
-    """Writes to a temporary file; ``close()`` renames it into place, ``discard()`` drops it."""
+    """Writes to a temporary file; ``close()`` renames it into place, ``discard()`` drops it.
 
-    def __init__(self, destination: str, append: bool = False) -> None:
+    With ``exclusive``, ``close()`` hard-links it to the destination instead, which
+    fails with ``FileExistsError`` if anything is there, and then removes the
+    temporary name: the file appears whole, and only where nothing was.
+    """
+
+    def __init__(self, destination: str, append: bool = False, exclusive: bool = False) -> None:
         parent = os.path.dirname(destination)
         os.makedirs(parent, exist_ok=True)
         fd, self._temporary = tempfile.mkstemp(
@@ -68,6 +81,7 @@ class AtomicLocalWriter(io.BufferedWriter):
         )
         self._destination = destination
         self._discarded = False
+        self._exclusive = exclusive
         # mkstemp creates 0600 files; give the result the mode a plain open() would.
         try:
             mode = os.stat(destination).st_mode & 0o7777
@@ -91,10 +105,18 @@ class AtomicLocalWriter(io.BufferedWriter):
         super().close()
         if not self._discarded:
             try:
-                os.replace(self._temporary, self._destination)
+                if self._exclusive:
+                    os.link(self._temporary, self._destination)
+                else:
+                    os.replace(self._temporary, self._destination)
             except BaseException:
                 os.unlink(self._temporary)
                 raise
+            if self._exclusive:
+                # The file is created: failing now would tell the caller otherwise. A
+                # temporary name left behind is hidden from listings like any other.
+                with contextlib.suppress(OSError):
+                    os.unlink(self._temporary)
             _fsync_directory(os.path.dirname(self._destination))
 
     def discard(self) -> None:
@@ -107,6 +129,8 @@ class AtomicLocalWriter(io.BufferedWriter):
 
 class LocalArtifactStore(FsspecArtifactStore):
     """Artifacts in a folder on this machine."""
+
+    ATOMIC_CREATE = True
 
     def _create_filesystem(self) -> AbstractFileSystem:
         from fsspec.implementations.local import LocalFileSystem
@@ -131,6 +155,32 @@ class LocalArtifactStore(FsspecArtifactStore):
                 writer.discard()
                 raise
             writer.close()
+
+    def create_new(self, path: PathType, data: bytes) -> None:
+        assert isinstance(path, str)
+        destination = self._local(path)
+        # Only a shortcut past writing the temporary file: the link decides.
+        if os.path.lexists(destination):
+            raise already_exists(path)
+        writer = AtomicLocalWriter(destination, exclusive=True)
+        try:
+            writer.write(data)
+        except BaseException:
+            writer.discard()
+            raise
+        try:
+            writer.close()
+        except FileExistsError as exc:
+            raise already_exists(path) from exc
+        except OSError as exc:
+            # filename2 is set by link() alone among the calls close() makes.
+            if exc.errno not in _NO_HARD_LINKS or exc.filename2 is None:
+                raise
+            raise UnsupportedOperationError(
+                f"{self.name}: cannot create {path} atomically: the filesystem under "
+                f"{self.path} has no hard links ({exc.strerror}), which create_new needs; "
+                "keep the store on a filesystem that has them (ext4, XFS, Btrfs, APFS, NTFS)"
+            ) from exc
 
     def _move(self, src: str, dst: str, recursive: bool) -> None:
         destination = self._local(dst)

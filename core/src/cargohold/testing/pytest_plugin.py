@@ -20,6 +20,7 @@ pytest.register_assert_rewrite(
     "cargohold.testing.helpers",
     "cargohold.testing.suite_base",
     "cargohold.testing.suite_batch",
+    "cargohold.testing.suite_create",
     "cargohold.testing.suite_files",
     "cargohold.testing.suite_paths",
     "cargohold.testing.suite_tree",

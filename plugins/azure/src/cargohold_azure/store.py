@@ -31,6 +31,9 @@ class AzureArtifactStore(CloudArtifactStore[AzureArtifactStoreConfig]):
     """Artifacts in an Azure Blob Storage container (``az://`` or ``abfs://``)."""
 
     RETRIES_FIELD = "retry_total"
+    # adlfs puts create_new's blob with overwrite=False (If-None-Match: *), which the
+    # service refuses (409 BlobAlreadyExists, raised as FileExistsError) when it exists.
+    ATOMIC_CREATE = True
 
     _credentials: Credentials | None = None
 

@@ -26,6 +26,9 @@ class GCPArtifactStore(CloudArtifactStore[GCPArtifactStoreConfig]):
     """Artifacts in a Google Cloud Storage bucket (or under a prefix in one)."""
 
     PATH_ANSWERS = errors.PATH_ANSWERS
+    # gcsfs uploads create_new's object with ifGenerationMatch=0, which GCS refuses
+    # (412, raised as FileExistsError) when the object exists.
+    ATOMIC_CREATE = True
 
     @property
     def endpoint_override(self) -> str | None:

@@ -12,7 +12,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from cargohold.plugin_api import StoreAuthenticationError, StoreConnectionError, scrub_url_secrets
+from cargohold.plugin_api import (
+    StoreAuthenticationError,
+    StoreConnectionError,
+    exception_chain,
+    scrub_url_secrets,
+)
 
 if TYPE_CHECKING:
     from cargohold_s3.store import S3ArtifactStore
@@ -129,6 +134,22 @@ def _client_error(store: S3ArtifactStore, cause: BaseException) -> Exception | N
             )
         )
     return None
+
+
+def precondition_failed(exc: BaseException) -> bool:
+    """Whether S3 refused a conditional write because its condition failed (412): for
+    ``If-None-Match: *``, the key exists. s3fs raises FileExistsError only when the
+    answer names the condition, which not every S3-compatible server does."""
+    return any(
+        _error_code(cause) == "PreconditionFailed" or _status(cause) == 412
+        for cause in exception_chain(exc)
+    )
+
+
+def conditional_conflict(exc: BaseException) -> bool:
+    """Whether S3 answered a conditional write with 409 ConditionalRequestConflict:
+    another conditional write to the key was in flight, and a retry settles it."""
+    return any(_error_code(cause) == "ConditionalRequestConflict" for cause in exception_chain(exc))
 
 
 def _error_code(exc: BaseException) -> str | None:

@@ -6,7 +6,8 @@ on the first I/O, when ``_client`` builds the filesystem. Batch paths: ``walk``,
 store); ``copyfile`` and ``rename`` copy server-side; writes larger than one block go
 up as multipart uploads; ``rmtree`` and directory ``rename`` delete with
 DeleteObjects, 1,000 keys per request, here rather than through s3fs so that a key
-the server refused to delete is reported instead of dropped.
+the server refused to delete is reported instead of dropped. ``create_new`` is a
+PutObject with ``If-None-Match: *``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ _DELETE_BATCH = 1000
 
 class S3ArtifactStore(CloudArtifactStore[S3ArtifactStoreConfig]):
     """Artifacts in an S3 bucket, on AWS or any S3-compatible server."""
+
+    # s3fs sends create_new's PutObject with If-None-Match: *, and S3 refuses it (412)
+    # when the key exists.
+    ATOMIC_CREATE = True
 
     @property
     def bucket(self) -> str:
@@ -51,6 +56,12 @@ class S3ArtifactStore(CloudArtifactStore[S3ArtifactStoreConfig]):
 
     def _translate_cause(self, cause: BaseException) -> Exception | None:
         return errors.translate(self, cause)
+
+    def _create_found_object(self, exc: Exception) -> bool:
+        return super()._create_found_object(exc) or errors.precondition_failed(exc)
+
+    def _create_conflicted(self, exc: Exception) -> bool:
+        return errors.conditional_conflict(exc)
 
     # -- where S3 differs from a filesystem ---------------------------------------
 
