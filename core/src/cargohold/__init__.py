@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 
+from cargohold import lazy
+
 # Not `from typing import TYPE_CHECKING`: typing costs more to import than the rest of
 # this module, and `cargohold --help` goes through here.
 TYPE_CHECKING = False
@@ -89,20 +91,16 @@ _LOCATIONS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from importlib.metadata import version
+def _version() -> str:
+    from importlib.metadata import version
 
-        return version("cargohold")
-    if name == "fileio":
-        return importlib.import_module("cargohold.fileio")
-    module = _LOCATIONS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cargohold' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return version("cargohold")
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+def _fileio() -> Any:
+    return importlib.import_module("cargohold.fileio")
+
+
+__getattr__, __dir__ = lazy.attributes(
+    __name__, _LOCATIONS, {"__version__": _version, "fileio": _fileio}
+)

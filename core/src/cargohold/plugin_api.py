@@ -7,17 +7,18 @@ major version, and a test pins it, so changing it is a deliberate act with a lin
 CHANGELOG.md. Everything else in the core may move between releases.
 
 Names are imported on first access: a plugin's entry-point module can import
-``hookimpl`` from here without pulling in pydantic or any store code.
+``hookimpl`` or ``registers`` from here without pulling in pydantic or any store code.
 """
 
 from __future__ import annotations
 
-import importlib
+from cargohold import lazy
 
 # Not `from typing import TYPE_CHECKING`: plugin modules import this on the way to
 # their flavor list, and typing costs more than the rest of the module.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from cargohold.connectors.types import (
@@ -45,9 +46,12 @@ if TYPE_CHECKING:
     )
     from cargohold.stores.cloud import (
         AuthenticationSecret,
+        AuthMethodSettings,
         CloudArtifactStore,
+        CloudArtifactStoreConfig,
         CloudArtifactStoreFlavor,
         CredentialModel,
+        EndpointOverride,
         authentication_secret_field,
         connect_timeout_field,
         endpoint_check,
@@ -64,6 +68,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuthMethod",
+    "AuthMethodSettings",
     "AuthenticationSecret",
     "BaseArtifactStore",
     "BaseArtifactStoreConfig",
@@ -71,9 +76,11 @@ __all__ = [
     "BufferedUpload",
     "CargoholdError",
     "CloudArtifactStore",
+    "CloudArtifactStoreConfig",
     "CloudArtifactStoreFlavor",
     "ConnectorType",
     "CredentialModel",
+    "EndpointOverride",
     "FsspecArtifactStore",
     "Integration",
     "ListedFile",
@@ -91,6 +98,7 @@ __all__ = [
     "md5_hex",
     "plain_values",
     "read_timeout_field",
+    "registers",
     "scrub_url_secrets",
     "short_message",
     "store_message",
@@ -119,9 +127,12 @@ _LOCATIONS = {
     "md5_hex": "cargohold.stores.fsspec",
     # -- the base of fsspec-backed cloud stores (cargohold.stores.cloud) ----------
     "AuthenticationSecret": "cargohold.stores.cloud",
+    "AuthMethodSettings": "cargohold.stores.cloud",
     "CloudArtifactStore": "cargohold.stores.cloud",
+    "CloudArtifactStoreConfig": "cargohold.stores.cloud",
     "CloudArtifactStoreFlavor": "cargohold.stores.cloud",
     "CredentialModel": "cargohold.stores.cloud",
+    "EndpointOverride": "cargohold.stores.cloud",
     "authentication_secret_field": "cargohold.stores.cloud",
     "connect_timeout_field": "cargohold.stores.cloud",
     "endpoint_check": "cargohold.stores.cloud",
@@ -132,14 +143,19 @@ _LOCATIONS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LOCATIONS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cargohold.plugin_api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+def registers(*specs: str) -> Callable[[Callable[[Any], None]], None]:
+    """A hook implementation that registers what each ``"package.module:Attribute"``
+    spec names, imported only when the core calls the hook, so that the entry-point
+    module stays light: ``cargohold_flavors = registers("acme.flavor:AcmeFlavor")``."""
+    from cargohold.hookspecs import hookimpl
+
+    def register_each(register: Callable[[Any], None]) -> None:
+        from cargohold.dotted import import_object
+
+        for spec in specs:
+            register(import_object(spec))
+
+    return hookimpl(register_each)
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy.attributes(__name__, _LOCATIONS)

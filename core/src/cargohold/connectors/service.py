@@ -3,8 +3,9 @@
 A connector *type* comes from a plugin through ``cargohold_connector_types``: its
 auth methods (each with a light pydantic model of its settings), the resource types
 it gives access to (``s3-bucket`` for the ``s3`` flavor, ...), how its settings
-become a store's config fields, and, named as a string, the function that lists
-what it can reach (imported only when ``verify`` or ``list-resources`` runs).
+become a store's config fields, and what lists the resources it can reach (the
+store's own ``list_resources()``, or a function named as a string), used only when
+``verify`` or ``list-resources`` runs.
 
 A store linked to a connector takes its credentials from the connector each time
 it is built, before any credential of its own.
@@ -16,7 +17,7 @@ import builtins
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from cargohold.connectors.types import AuthMethod, ConnectorType, resource_name
+from cargohold.connectors.types import AuthMethod, ConnectorType, ListsResources, resource_name
 from cargohold.errors import CargoholdError
 from cargohold.names import check_name
 
@@ -237,8 +238,6 @@ class Connectors:
     def verify(self, name: str, resource_id: str | None = None) -> builtins.list[str]:
         """Reach the service: the resources the connector can access (its own resource,
         or ``resource_id``, when one is given); a one-line error when it cannot."""
-        from cargohold.dotted import import_object
-
         record = self.get(name)
         target = resource_id or record.resource_id
         store = self._store(record, target)
@@ -249,8 +248,7 @@ class Connectors:
                         f"{target} does not exist, or these credentials cannot see it"
                     )
                 return [store.path]
-            lister = import_object(self.type(record.type).implementation)
-            names: builtins.list[str] = lister(store)
+            names = _listed_resources(self.type(record.type), store)
         except Exception as exc:
             raise _as_connector_error(name, store.translated(exc)) from None
         resource = self.type(record.type).resource_type(record.resource_type)
@@ -321,6 +319,22 @@ class Connectors:
         with self.records.db.write() as connection:
             self.records.link(connection, store, None)
         return self._store_record(store_name)
+
+
+def _listed_resources(kind: ConnectorType, store: BaseArtifactStore) -> builtins.list[str]:
+    """The names of the resources ``store``'s credentials can list: through the type's
+    ``implementation`` when it names one, else through the store itself."""
+    if kind.implementation:
+        from cargohold.dotted import import_object
+
+        names: builtins.list[str] = import_object(kind.implementation)(store)
+        return names
+    if not isinstance(store, ListsResources):
+        raise CargoholdError(
+            f"connector type {kind.name!r} names no implementation to list its resources, "
+            f"and {type(store).__name__} has no list_resources()"
+        )
+    return store.list_resources()
 
 
 def _bucket(path: str, scheme: str) -> str:

@@ -2,9 +2,10 @@
 
 A connector *type* names its auth methods (each with a light pydantic model of its
 settings), the resource types it gives access to (``s3-bucket`` for the ``s3``
-flavor, ...), how its settings become a store's config fields, and, as a string,
-the function that lists what it can reach (imported only when ``verify`` or
-``list-resources`` runs). Light: no cloud library, no registry, no service.
+flavor, ...), how its settings become a store's config fields, and what lists the
+resources it can reach: a store's own ``list_resources()``, or a function named as a
+string (either runs only when ``verify`` or ``list-resources`` does). Light: no cloud
+library, no registry, no service.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from cargohold.errors import CargoholdError
 
@@ -21,6 +22,20 @@ if TYPE_CHECKING:
 
 
 Named = TypeVar("Named", "AuthMethod", "ResourceType")
+# (auth method, resolved settings) -> the store config fields they stand for.
+StoreFields = Callable[[str, Mapping[str, Any]], dict[str, Any]]
+
+
+@runtime_checkable
+class ListsResources(Protocol):
+    """A store that can list the resources its credentials reach (bucket names, ...)."""
+
+    def list_resources(self) -> list[str]: ...
+
+
+def same_named_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``store_fields`` for settings named like the store's fields: those that are set."""
+    return {key: value for key, value in settings.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -57,9 +72,9 @@ class ConnectorType:
     auth_methods: tuple[AuthMethod, ...]
     resource_types: tuple[ResourceType, ...]
     # "module:function": (store) -> names of the resources it can list; first use only.
-    implementation: str
-    # (auth method, resolved settings) -> the store config fields they stand for.
-    store_fields: Callable[[str, Mapping[str, Any]], dict[str, Any]]
+    # Empty: the store lists them itself (``ListsResources``).
+    implementation: str = ""
+    store_fields: StoreFields = same_named_fields
     # The store's own fields that a connector replaces (credentials, endpoint).
     credential_fields: frozenset[str] = field(default_factory=frozenset)
 

@@ -13,7 +13,8 @@ exceptions mean (``CloudArtifactStore._translate_cause``). The rest is here:
 - every error message starts with ``artifact store 'NAME': `` and shows no URL's
   user:password or query string, and "still failing after the retries" reads the same
   whichever cloud said it;
-- the models that check credentials, and the config fields every cloud store has.
+- the models that check credentials, and the config fields every cloud store has;
+- the connector type of a flavor, built from what the flavor already says.
 """
 
 from __future__ import annotations
@@ -24,11 +25,19 @@ import shutil
 import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import SplitResult, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from cargohold.connectors.types import (
+    AuthMethod,
+    ConnectorType,
+    ResourceType,
+    StoreFields,
+    check_endpoint,
+    same_named_fields,
+)
 from cargohold.errors import StoreConnectionError, exception_chain
 from cargohold.paths import PathType
 from cargohold.secrets.references import has_reference
@@ -93,8 +102,11 @@ def short_message(exc: BaseException, lines: int = 1) -> str:
 # -- configs and credentials -----------------------------------------------------------
 
 
-def authentication_secret_field(holding: str) -> Any:
-    """The ``authentication_secret`` field; ``holding`` ends "Name of a secret ..."."""
+def authentication_secret_field(holding: str | type[BaseModel]) -> Any:
+    """The ``authentication_secret`` field; ``holding`` ends "Name of a secret ...", or is
+    the model of the secret's keys, which the description then lists."""
+    if not isinstance(holding, str):
+        holding = "with " + ", ".join(holding.model_fields)
     return Field(default=None, description=f"Name of a secret {holding}.")
 
 
@@ -133,12 +145,50 @@ def endpoint_check(rule: Callable[[str, SplitResult], str]) -> Callable[[str | N
     return check
 
 
+class CloudArtifactStoreConfig(BaseArtifactStoreConfig):
+    """Base of a cloud store's config: the fields every cloud store has, which come right
+    after ``path``.
+
+    A flavor whose description or default differs declares the field again with the same
+    helper, e.g. ``read_timeout: float = read_timeout_field(15.0)``.
+    """
+
+    #: The fields that hold credentials: what a linked service connector replaces.
+    CREDENTIAL_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
+    authentication_secret: str | None = authentication_secret_field(
+        "holding the store's credentials"
+    )
+    connect_timeout: float = connect_timeout_field(5.0)
+    read_timeout: float = read_timeout_field(60.0)
+
+
 class CredentialModel(BaseModel):
     """Base of the models that check credentials: the keys of an ``authentication_secret``
     and the settings of a connector's auth method. An unknown key is an error, and no
     error repeats a value, since it may be a credential."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+#: The type of an endpoint override among an auth method's settings: None, an http(s)
+#: URL, or a ``{{secret.key}}`` reference (checked once resolved).
+EndpointOverride = Annotated[str | None, AfterValidator(check_endpoint)]
+
+
+class AuthMethodSettings(CredentialModel):
+    """The settings of one auth method of a connector type. A subclass names the method
+    as a class keyword, ``class KeySettings(AuthMethodSettings, auth_method="key")``,
+    and describes it in its docstring; one that extends another method's settings
+    names a method of its own."""
+
+    #: The auth method's name, as users give it (``--auth-method``).
+    AUTH_METHOD: ClassVar[str]
+
+    def __init_subclass__(cls, *, auth_method: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if auth_method is not None:
+            cls.AUTH_METHOD = auth_method
 
 
 class AuthenticationSecret(CredentialModel):
@@ -212,6 +262,11 @@ class CloudArtifactStore(FsspecArtifactStore, Generic[ConfigT]):
         """Import the client library and build its filesystem, with ``cache_options``
         among its arguments. Runs once, on the first I/O."""
         raise NotImplementedError(f"{type(self).__name__} must implement _connect")
+
+    def list_resources(self) -> list[str]:
+        """The names of the buckets (or containers) these credentials can list: what a
+        service connector of this flavor reaches, for ``verify`` and ``list-resources``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement list_resources")
 
     # -- writing ----------------------------------------------------------------------
 
@@ -289,21 +344,80 @@ class CloudArtifactStore(FsspecArtifactStore, Generic[ConfigT]):
 
 class CloudArtifactStoreFlavor(BaseArtifactStoreFlavor):
     """A cloud flavor, all names: a subclass sets ``name``, ``integration``,
-    ``config_class``, ``authentication_secret_class`` and ``implementation``."""
+    ``config_class``, ``authentication_secret_class`` and ``implementation``, and
+    ``resource_type`` if it has a connector type."""
 
     authentication_secret_class: ClassVar[type[AuthenticationSecret]]
+    #: What a service connector gives this flavor's stores access to, e.g. ``s3-bucket``.
+    resource_type: ClassVar[str]
 
     def authentication_secret_fields(self, secret: BaseModel) -> dict[str, Any]:
         assert isinstance(secret, AuthenticationSecret)
         return secret.config_fields()
 
+    @classmethod
+    def connector_type(
+        cls,
+        name: str,
+        description: str,
+        auth_methods: tuple[type[AuthMethodSettings], ...],
+        store_fields: StoreFields = same_named_fields,
+        *,
+        scheme: str | None = None,
+    ) -> ConnectorType:
+        """The connector type that gives stores of this flavor their credentials.
+
+        It takes from the flavor what the flavor already says: one resource type,
+        ``resource_type``, whose ids take the config's scheme (``scheme`` picks one
+        where the config accepts several); the config's ``CREDENTIAL_FIELDS``, which a
+        connector replaces; and the store's ``list_resources()``. Each auth method is
+        named by its settings model's ``AUTH_METHOD`` and described by its docstring.
+        """
+        flavor = cls()
+        config_class = flavor.config_class
+        resource = getattr(cls, "resource_type", None)
+        if not resource:
+            raise ValueError(f"flavor {flavor.name!r} sets no resource_type for its connector")
+        schemes = sorted(config_class.SUPPORTED_SCHEMES)
+        chosen = scheme or (schemes[0] if len(schemes) == 1 else None)
+        if chosen is None or chosen not in schemes:
+            raise ValueError(
+                f"flavor {flavor.name!r} takes {', '.join(schemes)}; name the one its "
+                "resource ids take with scheme="
+            )
+        unnamed = [model.__name__ for model in auth_methods if not hasattr(model, "AUTH_METHOD")]
+        if unnamed:
+            raise ValueError(
+                f"{', '.join(unnamed)} names no auth method; add auth_method=... to its "
+                "class statement"
+            )
+        methods = tuple(AuthMethod.of(model.AUTH_METHOD, model) for model in auth_methods)
+        named = [method.name for method in methods]
+        if len(set(named)) < len(named):
+            # A model that extends another's settings inherits its name unless it gives one.
+            raise ValueError(f"connector type {name!r} has two auth methods of one name: {named}")
+        credential_fields: frozenset[str] = frozenset()
+        if issubclass(config_class, CloudArtifactStoreConfig):
+            credential_fields = config_class.CREDENTIAL_FIELDS
+        return ConnectorType(
+            name=name,
+            description=description,
+            auth_methods=methods,
+            resource_types=(ResourceType(resource, flavor=flavor.name, scheme=chosen),),
+            store_fields=store_fields,
+            credential_fields=credential_fields,
+        )
+
 
 __all__ = [
     "FILESYSTEM_CACHE_OPTIONS",
+    "AuthMethodSettings",
     "AuthenticationSecret",
     "CloudArtifactStore",
+    "CloudArtifactStoreConfig",
     "CloudArtifactStoreFlavor",
     "CredentialModel",
+    "EndpointOverride",
     "authentication_secret_field",
     "connect_timeout_field",
     "endpoint_check",

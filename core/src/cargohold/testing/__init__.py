@@ -10,8 +10,9 @@ way to it must not pull in pydantic or the stores.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cargohold import lazy
 
 if TYPE_CHECKING:
     from cargohold.testing.conformance import ArtifactStoreConformance
@@ -27,14 +28,4 @@ _LOCATIONS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LOCATIONS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cargohold.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy.attributes(__name__, _LOCATIONS)

@@ -8,11 +8,10 @@ from urllib.parse import SplitResult
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from cargohold.plugin_api import (
-    BaseArtifactStoreConfig,
+    CloudArtifactStoreConfig,
     authentication_secret_field,
     connect_timeout_field,
     endpoint_check,
-    read_timeout_field,
 )
 
 
@@ -23,7 +22,7 @@ def _no_query(value: str, parts: SplitResult) -> str:
     return value.rstrip("/")
 
 
-class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
+class AzureArtifactStoreConfig(CloudArtifactStoreConfig):
     """An Azure Blob Storage container, or a prefix in one.
 
     Every credential field is optional: when none is set, the store reads the
@@ -31,8 +30,14 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
     """
 
     SUPPORTED_SCHEMES: ClassVar[set[str]] = {"az://", "abfs://"}
+    CREDENTIAL_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"account_key", "sas_token", "connection_string", "client_id", "client_secret", "tenant_id"}
+    )
 
     path: str = Field(description="az://container[/prefix] or abfs://container[/prefix]")
+    authentication_secret: str | None = authentication_secret_field(
+        "holding any of the credential fields"
+    )
     account_name: str | None = Field(default=None, description="Storage account name.")
     account_key: SecretStr | None = Field(default=None, description="Storage account key.")
     sas_token: SecretStr | None = Field(default=None, description="Shared access signature.")
@@ -50,15 +55,11 @@ class AzureArtifactStoreConfig(BaseArtifactStoreConfig):
         "http://127.0.0.1:10000/devstoreaccount1 or https://ACCOUNT.blob.core.chinacloudapi.cn.",
     )
     _check_account_url = field_validator("account_url")(endpoint_check(_no_query))
-    authentication_secret: str | None = authentication_secret_field(
-        "holding any of the credential fields"
-    )
     # The Azure SDK's own defaults (20 s connect timeout; 3 retries after 18, 24
     # and 42 s) make an unreachable endpoint take minutes; these keep a wrong URL
     # or a closed port a matter of seconds (retries after 0.5, 1 and 2 s) while
-    # still riding out brief throttling.
+    # still riding out brief throttling. read_timeout keeps the cloud base's 60 s.
     connect_timeout: float = connect_timeout_field(3.0)
-    read_timeout: float = read_timeout_field(60.0)
     retry_total: int = Field(
         default=3,
         ge=0,

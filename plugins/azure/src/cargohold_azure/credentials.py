@@ -1,6 +1,6 @@
 """Credentials of the ``azure`` flavor: from an ``authentication_secret``, from
-``azure`` service connectors, and which of them a store uses. Light: pydantic only,
-no azure.*, no network.
+``azure`` service connectors (whose type ``connector.py`` declares), and which of them
+a store uses. Light: pydantic only, no azure.*, no network.
 
 A secret or a connector ends as the store's own config fields; ``resolve_credentials``
 then picks the method from those fields and the environment, in this order: the
@@ -14,29 +14,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from cargohold.plugin_api import (
     AuthenticationSecret,
-    AuthMethod,
-    ConnectorType,
-    CredentialModel,
-    ResourceType,
+    AuthMethodSettings,
+    EndpointOverride,
     StoreAuthenticationError,
-    check_endpoint,
     plain_values,
     scrub_url_secrets,
     store_message,
 )
+from cargohold_azure.config import AzureArtifactStoreConfig
 
-if TYPE_CHECKING:
-    from cargohold_azure.config import AzureArtifactStoreConfig
-
-CREDENTIAL_FIELDS = frozenset(
-    {"account_key", "sas_token", "connection_string", "client_id", "client_secret", "tenant_id"}
-)
 ENV_ACCOUNT_NAME = "AZURE_STORAGE_ACCOUNT_NAME"
 ENV_ACCOUNT_KEY = "AZURE_STORAGE_ACCOUNT_KEY"
 ENV_SAS_TOKEN = "AZURE_STORAGE_SAS_TOKEN"
@@ -65,7 +57,7 @@ class AzureAuthenticationSecret(AuthenticationSecret):
 
     @model_validator(mode="after")
     def _has_a_credential(self) -> AzureAuthenticationSecret:
-        if not any(getattr(self, name) for name in CREDENTIAL_FIELDS):
+        if not any(getattr(self, name) for name in AzureArtifactStoreConfig.CREDENTIAL_FIELDS):
             raise ValueError(
                 "holds no credential; add account_key, sas_token, connection_string, or "
                 "client_id, client_secret and tenant_id"
@@ -77,17 +69,16 @@ class AzureAuthenticationSecret(AuthenticationSecret):
         return plain_values(self)
 
 
-class AzureImplicitSettings(CredentialModel):
+class AzureImplicitSettings(AuthMethodSettings, auth_method="implicit"):
     """DefaultAzureCredential (managed identity, `az login`, ...) for the account."""
 
     account_name: str | None = Field(default=None, description="Storage account name.")
-    account_url: str | None = Field(
+    account_url: EndpointOverride = Field(
         default=None, description="Blob endpoint override, for emulators and sovereign clouds."
     )
-    _endpoint = field_validator("account_url")(check_endpoint)
 
 
-class AzureAccessKeySettings(AzureImplicitSettings):
+class AzureAccessKeySettings(AzureImplicitSettings, auth_method="access-key"):
     """An account key (with account_name), or a connection string."""
 
     account_key: SecretStr | None = None
@@ -102,13 +93,13 @@ class AzureAccessKeySettings(AzureImplicitSettings):
         return self
 
 
-class AzureSASTokenSettings(AzureImplicitSettings):
+class AzureSASTokenSettings(AzureImplicitSettings, auth_method="sas-token"):
     """A shared access signature for the account or a container."""
 
     sas_token: SecretStr
 
 
-class AzureServicePrincipalSettings(AzureImplicitSettings):
+class AzureServicePrincipalSettings(AzureImplicitSettings, auth_method="service-principal"):
     """A Microsoft Entra application: tenant, client id and client secret."""
 
     tenant_id: str
@@ -116,25 +107,12 @@ class AzureServicePrincipalSettings(AzureImplicitSettings):
     client_secret: SecretStr
 
 
-def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The azure config fields for an auth method's (resolved) settings: the
-    settings are named like the store's fields already."""
-    return {key: value for key, value in settings.items() if value is not None}
-
-
-AZURE_CONNECTOR = ConnectorType(
-    name="azure",
-    description="Microsoft Azure Blob Storage, and Azurite through an account URL.",
-    auth_methods=(
-        AuthMethod.of("implicit", AzureImplicitSettings),
-        AuthMethod.of("access-key", AzureAccessKeySettings),
-        AuthMethod.of("sas-token", AzureSASTokenSettings),
-        AuthMethod.of("service-principal", AzureServicePrincipalSettings),
-    ),
-    resource_types=(ResourceType("blob-container", flavor="azure", scheme="az://"),),
-    implementation="cargohold_azure.store:list_containers",
-    store_fields=store_fields,
-    credential_fields=CREDENTIAL_FIELDS,
+#: The ``azure`` connector type's auth methods, in the order it lists them.
+AUTH_METHODS = (
+    AzureImplicitSettings,
+    AzureAccessKeySettings,
+    AzureSASTokenSettings,
+    AzureServicePrincipalSettings,
 )
 
 

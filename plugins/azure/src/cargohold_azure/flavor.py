@@ -13,3 +13,4 @@ class AzureArtifactStoreFlavor(CloudArtifactStoreFlavor):
     config_class = AzureArtifactStoreConfig
     authentication_secret_class = AzureAuthenticationSecret
     implementation = "cargohold_azure.store:AzureArtifactStore"
+    resource_type = "blob-container"

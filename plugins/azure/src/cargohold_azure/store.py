@@ -82,16 +82,15 @@ class AzureArtifactStore(CloudArtifactStore[AzureArtifactStoreConfig]):
     def _translate_cause(self, cause: BaseException) -> Exception | None:
         return errors.translate(self, cause)
 
+    def list_resources(self) -> list[str]:
+        # The account's containers these credentials can list: the ``azure`` connector's
+        # resources.
+        from fsspec.asyn import sync
 
-def list_containers(store: AzureArtifactStore) -> list[str]:
-    """The account's containers these credentials can list: the ``azure`` connector's
-    resources."""
-    from fsspec.asyn import sync
+        filesystem: Any = self.filesystem
 
-    filesystem: Any = store.filesystem
+        async def names() -> list[str]:
+            return [c["name"] async for c in filesystem.service_client.list_containers()]
 
-    async def names() -> list[str]:
-        return [c["name"] async for c in filesystem.service_client.list_containers()]
-
-    result: list[str] = sync(filesystem.loop, names)
-    return result
+        result: list[str] = sync(filesystem.loop, names)
+        return result

@@ -8,11 +8,9 @@ from urllib.parse import SplitResult
 from pydantic import Field, SecretStr, field_validator
 
 from cargohold.plugin_api import (
-    BaseArtifactStoreConfig,
+    CloudArtifactStoreConfig,
     authentication_secret_field,
-    connect_timeout_field,
     endpoint_check,
-    read_timeout_field,
 )
 
 #: The ``token`` value that asks for unauthenticated access (public buckets, emulators).
@@ -26,14 +24,19 @@ def _host_only(value: str, parts: SplitResult) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
-    """A Google Cloud Storage bucket, or a prefix in one."""
+class GCPArtifactStoreConfig(CloudArtifactStoreConfig):
+    """A Google Cloud Storage bucket, or a prefix in one; ``connect_timeout`` and
+    ``read_timeout`` keep the cloud base's defaults (5 and 60 s)."""
 
     SUPPORTED_SCHEMES: ClassVar[set[str]] = {"gs://"}
     # GCS objects cannot be appended to: open(path, "a") is refused.
     IS_IMMUTABLE_FILESYSTEM: ClassVar[bool] = True
+    CREDENTIAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"token"})
 
     path: str = Field(description="gs://bucket or gs://bucket/prefix")
+    authentication_secret: str | None = authentication_secret_field(
+        "with a service-account JSON or an OAuth token"
+    )
     project: str | None = Field(default=None, description="Google Cloud project id.")
     token: SecretStr | None = Field(
         default=None,
@@ -46,11 +49,6 @@ class GCPArtifactStoreConfig(BaseArtifactStoreConfig):
         "private endpoints.",
     )
     _check_endpoint = field_validator("endpoint_url")(endpoint_check(_host_only))
-    authentication_secret: str | None = authentication_secret_field(
-        "with a service-account JSON or an OAuth token"
-    )
-    connect_timeout: float = connect_timeout_field(5.0)
-    read_timeout: float = read_timeout_field(60.0)
     retries: int = Field(
         default=3,
         ge=0,

@@ -1,5 +1,6 @@
 """Credentials of the ``gcp`` flavor from an ``authentication_secret`` and from
-``gcp`` service connectors. Light: pydantic only, no google.*.
+``gcp`` service connectors (whose type ``connector.py`` declares). Light: pydantic
+only, no google.*.
 
 Both end as the store's own config fields (token, project, endpoint_url).
 """
@@ -14,11 +15,8 @@ from pydantic import Field, SecretStr, field_validator
 
 from cargohold.plugin_api import (
     AuthenticationSecret,
-    AuthMethod,
-    ConnectorType,
-    CredentialModel,
-    ResourceType,
-    check_endpoint,
+    AuthMethodSettings,
+    EndpointOverride,
     has_reference,
 )
 from cargohold_gcp.config import ANONYMOUS_TOKEN
@@ -58,25 +56,28 @@ class GCPAuthenticationSecret(AuthenticationSecret):
         return fields
 
 
-class GCPImplicitSettings(CredentialModel):
+class GCPImplicitSettings(AuthMethodSettings, auth_method="implicit"):
     """Application Default Credentials where the store runs."""
 
     project: str | None = Field(default=None, description="Google Cloud project id.")
-    endpoint_url: str | None = Field(
+    endpoint_url: EndpointOverride = Field(
         default=None, description="Storage endpoint override, for emulators and private endpoints."
     )
-    _endpoint = field_validator("endpoint_url")(check_endpoint)
 
 
-class GCPAnonymousSettings(GCPImplicitSettings):
+class GCPAnonymousSettings(GCPImplicitSettings, auth_method="anonymous"):
     """No credentials: public buckets, and emulators such as fake-gcs-server."""
 
 
-class GCPServiceAccountSettings(GCPImplicitSettings):
+class GCPServiceAccountSettings(GCPImplicitSettings, auth_method="service-account"):
     """A service-account key (the JSON key file's content)."""
 
     service_account_json: SecretStr = Field(description="Content of the JSON key file.")
     _key = field_validator("service_account_json")(_check_service_account)
+
+
+#: The ``gcp`` connector type's auth methods, in the order it lists them.
+AUTH_METHODS = (GCPImplicitSettings, GCPServiceAccountSettings, GCPAnonymousSettings)
 
 
 def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -87,18 +88,3 @@ def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     elif method == "anonymous":
         fields["token"] = ANONYMOUS_TOKEN
     return fields
-
-
-GCP_CONNECTOR = ConnectorType(
-    name="gcp",
-    description="Google Cloud, and GCS emulators through an endpoint override.",
-    auth_methods=(
-        AuthMethod.of("implicit", GCPImplicitSettings),
-        AuthMethod.of("service-account", GCPServiceAccountSettings),
-        AuthMethod.of("anonymous", GCPAnonymousSettings),
-    ),
-    resource_types=(ResourceType("gcs-bucket", flavor="gcp", scheme="gs://"),),
-    implementation="cargohold_gcp.store:list_buckets",
-    store_fields=store_fields,
-    credential_fields=frozenset({"token"}),
-)

@@ -13,3 +13,4 @@ class GCPArtifactStoreFlavor(CloudArtifactStoreFlavor):
     config_class = GCPArtifactStoreConfig
     authentication_secret_class = GCPAuthenticationSecret
     implementation = "cargohold_gcp.store:GCPArtifactStore"
+    resource_type = "gcs-bucket"

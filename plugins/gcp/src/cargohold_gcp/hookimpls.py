@@ -5,13 +5,7 @@ Each hook imports what it registers only when the core calls it.
 
 from __future__ import annotations
 
-from importlib import import_module
+from cargohold.plugin_api import registers
 
-from cargohold.plugin_api import hookimpl
-
-cargohold_flavors = hookimpl(
-    lambda register: register(import_module("cargohold_gcp.flavor").GCPArtifactStoreFlavor)
-)
-cargohold_connector_types = hookimpl(
-    lambda register: register(import_module("cargohold_gcp.credentials").GCP_CONNECTOR)
-)
+cargohold_flavors = registers("cargohold_gcp.flavor:GCPArtifactStoreFlavor")
+cargohold_connector_types = registers("cargohold_gcp.connector:GCP_CONNECTOR")

@@ -55,7 +55,6 @@ class GCPArtifactStore(CloudArtifactStore[GCPArtifactStoreConfig]):
     def _translate_cause(self, cause: BaseException) -> Exception | None:
         return errors.translate(self, cause)
 
-
-def list_buckets(store: GCPArtifactStore) -> list[str]:
-    """The project's buckets these credentials can list: the ``gcp`` connector's resources."""
-    return [path.rstrip("/") for path in store.filesystem.ls("", refresh=True)]
+    def list_resources(self) -> list[str]:
+        # The project's buckets these credentials can list: the ``gcp`` connector's resources.
+        return [path.rstrip("/") for path in self.filesystem.ls("", refresh=True)]

@@ -7,11 +7,11 @@ from typing import Any, ClassVar
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from cargohold.plugin_api import (
-    BaseArtifactStoreConfig,
+    CloudArtifactStoreConfig,
     authentication_secret_field,
-    connect_timeout_field,
     read_timeout_field,
 )
+from cargohold_s3.credentials import S3AuthenticationSecret
 
 # botocore accepts credentials as client arguments too; there they would be shown
 # unmasked wherever the config is printed, so they are only accepted as secret fields.
@@ -23,12 +23,14 @@ _CREDENTIAL_CLIENT_KWARGS = frozenset(
 _MiB = 2**20
 
 
-class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
+class S3ArtifactStoreConfig(CloudArtifactStoreConfig):
     """An S3 bucket (or a prefix in one), on AWS or any S3-compatible server."""
 
     SUPPORTED_SCHEMES: ClassVar[set[str]] = {"s3://"}
+    CREDENTIAL_FIELDS: ClassVar[frozenset[str]] = frozenset({"key", "secret", "token"})
 
     path: str = Field(description="s3://bucket or s3://bucket/prefix")
+    authentication_secret: str | None = authentication_secret_field(S3AuthenticationSecret)
     key: SecretStr | None = Field(default=None, description="AWS access key id.")
     secret: SecretStr | None = Field(default=None, description="AWS secret access key.")
     token: SecretStr | None = Field(default=None, description="AWS session token.")
@@ -45,10 +47,6 @@ class S3ArtifactStoreConfig(BaseArtifactStoreConfig):
         default=None,
         description="Added to every S3 request, e.g. ServerSideEncryption, ACL.",
     )
-    authentication_secret: str | None = authentication_secret_field(
-        "with aws_access_key_id, aws_secret_access_key, aws_session_token, region"
-    )
-    connect_timeout: float = connect_timeout_field(5.0)
     read_timeout: float = read_timeout_field(15.0)
     multipart_chunksize: int = Field(
         default=16 * _MiB,

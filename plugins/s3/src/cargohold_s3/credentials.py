@@ -1,5 +1,6 @@
 """Credentials of the ``s3`` flavor from an ``authentication_secret`` and from ``aws``
-service connectors. Light: pydantic only, no botocore.
+service connectors (whose type ``connector.py`` declares). Light: pydantic only, no
+botocore.
 
 Both end as the store's own config fields (key, secret, token, client_kwargs), so a
 store behaves the same whichever way its credentials came.
@@ -10,16 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr
 
-from cargohold.plugin_api import (
-    AuthenticationSecret,
-    AuthMethod,
-    ConnectorType,
-    CredentialModel,
-    ResourceType,
-    check_endpoint,
-)
+from cargohold.plugin_api import AuthenticationSecret, AuthMethodSettings, EndpointOverride
 
 
 class S3AuthenticationSecret(AuthenticationSecret):
@@ -42,29 +36,31 @@ class S3AuthenticationSecret(AuthenticationSecret):
         return store_fields("sts-token", settings)
 
 
-class AWSImplicitSettings(CredentialModel):
+class AWSImplicitSettings(AuthMethodSettings, auth_method="implicit"):
     """Credentials from the environment where the store runs (variables, profiles, roles)."""
 
     region: str | None = Field(default=None, description="AWS region, e.g. eu-west-1.")
-    endpoint_url: str | None = Field(
+    endpoint_url: EndpointOverride = Field(
         default=None,
         description="Endpoint override for S3-compatible servers, private endpoints, emulators.",
     )
 
-    _endpoint = field_validator("endpoint_url")(check_endpoint)
 
-
-class AWSSecretKeySettings(AWSImplicitSettings):
+class AWSSecretKeySettings(AWSImplicitSettings, auth_method="secret-key"):
     """An access key pair: the same key names as the s3 authentication secret."""
 
     aws_access_key_id: SecretStr
     aws_secret_access_key: SecretStr
 
 
-class AWSSTSTokenSettings(AWSSecretKeySettings):
+class AWSSTSTokenSettings(AWSSecretKeySettings, auth_method="sts-token"):
     """Temporary credentials: an access key pair and its session token."""
 
     aws_session_token: SecretStr
+
+
+#: The ``aws`` connector type's auth methods, in the order it lists them.
+AUTH_METHODS = (AWSImplicitSettings, AWSSecretKeySettings, AWSSTSTokenSettings)
 
 
 def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,18 +79,3 @@ def store_fields(method: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     if method == "sts-token":
         fields["token"] = settings["aws_session_token"]
     return fields
-
-
-AWS_CONNECTOR = ConnectorType(
-    name="aws",
-    description="Amazon Web Services, and S3-compatible servers through an endpoint override.",
-    auth_methods=(
-        AuthMethod.of("implicit", AWSImplicitSettings),
-        AuthMethod.of("secret-key", AWSSecretKeySettings),
-        AuthMethod.of("sts-token", AWSSTSTokenSettings),
-    ),
-    resource_types=(ResourceType("s3-bucket", flavor="s3", scheme="s3://"),),
-    implementation="cargohold_s3.store:list_buckets",
-    store_fields=store_fields,
-    credential_fields=frozenset({"key", "secret", "token"}),
-)

@@ -9,7 +9,6 @@ imported only when there is an exception to look at, by then it has been loaded.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from cargohold.plugin_api import (
@@ -53,17 +52,17 @@ def endpoint(store: S3ArtifactStore) -> str:
 
 def translate(store: S3ArtifactStore, cause: BaseException) -> Exception | None:
     """A one-line cargohold error for ``cause``, or None if it is not botocore's."""
-    # botocore ships no type information; its classes are looked up as attributes.
-    botocore = importlib.import_module("botocore.exceptions")
+    from botocore import exceptions
+
     config = store.config
-    if isinstance(cause, botocore.ProxyConnectionError):
+    if isinstance(cause, exceptions.ProxyConnectionError):
         return StoreConnectionError(
             store.message(
                 f"cannot reach the proxy on the way to {endpoint(store)}; check "
                 "HTTP_PROXY/HTTPS_PROXY and NO_PROXY, or client_kwargs.endpoint_url"
             )
         )
-    if isinstance(cause, botocore.ConnectTimeoutError):
+    if isinstance(cause, exceptions.ConnectTimeoutError):
         return StoreConnectionError(
             store.message(
                 f"no connection to {endpoint(store)} within {config.connect_timeout:g} s; "
@@ -71,7 +70,7 @@ def translate(store: S3ArtifactStore, cause: BaseException) -> Exception | None:
                 "retries set how long to wait)"
             )
         )
-    if isinstance(cause, botocore.EndpointConnectionError):
+    if isinstance(cause, exceptions.EndpointConnectionError):
         return StoreConnectionError(
             store.message(
                 f"cannot connect to {endpoint(store)} (connection refused, or the host "
@@ -79,14 +78,14 @@ def translate(store: S3ArtifactStore, cause: BaseException) -> Exception | None:
                 "server is running"
             )
         )
-    if isinstance(cause, botocore.ReadTimeoutError):
+    if isinstance(cause, exceptions.ReadTimeoutError):
         return StoreConnectionError(
             store.message(
                 f"{endpoint(store)} accepted the connection but sent nothing for "
                 f"{config.read_timeout:g} s; check the server, or raise read_timeout"
             )
         )
-    if isinstance(cause, botocore.NoCredentialsError | botocore.PartialCredentialsError):
+    if isinstance(cause, exceptions.NoCredentialsError | exceptions.PartialCredentialsError):
         return StoreAuthenticationError(
             store.message(
                 "no usable AWS credentials were found; set key and secret in the store "
@@ -94,7 +93,7 @@ def translate(store: S3ArtifactStore, cause: BaseException) -> Exception | None:
                 "(AWS_PROFILE) or an instance role"
             )
         )
-    if isinstance(cause, botocore.ClientError):
+    if isinstance(cause, exceptions.ClientError):
         return _client_error(store, cause)
     return None
 

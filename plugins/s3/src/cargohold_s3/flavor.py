@@ -13,3 +13,4 @@ class S3ArtifactStoreFlavor(CloudArtifactStoreFlavor):
     config_class = S3ArtifactStoreConfig
     authentication_secret_class = S3AuthenticationSecret
     implementation = "cargohold_s3.store:S3ArtifactStore"
+    resource_type = "s3-bucket"

@@ -63,6 +63,11 @@ class S3ArtifactStore(CloudArtifactStore[S3ArtifactStoreConfig]):
     def _create_conflicted(self, exc: Exception) -> bool:
         return errors.conditional_conflict(exc)
 
+    def list_resources(self) -> list[str]:
+        # The buckets the credentials can list: the ``aws`` connector's resources.
+        response = self.filesystem.call_s3("list_buckets")
+        return [bucket["Name"] for bucket in response.get("Buckets", [])]
+
     # -- where S3 differs from a filesystem ---------------------------------------
 
     def _is_bucket(self, path: str) -> bool:
@@ -132,9 +137,3 @@ class S3ArtifactStore(CloudArtifactStore[S3ArtifactStoreConfig]):
                         f"{first.get('Key')!r} ({first.get('Code')}: {first.get('Message')})"
                     )
                 )
-
-
-def list_buckets(store: S3ArtifactStore) -> list[str]:
-    """The buckets the store's credentials can list: the ``aws`` connector's resources."""
-    response = store.filesystem.call_s3("list_buckets")
-    return [bucket["Name"] for bucket in response.get("Buckets", [])]
