@@ -223,12 +223,19 @@ def test_a_third_party_materializer_registers_through_the_hook() -> None:
         Client(plugins=PluginHost().load()).artifacts.load("point")
 
 
-def test_a_store_holding_artifacts_cannot_be_deleted() -> None:
+def test_deleting_a_store_registration_keeps_its_artifacts() -> None:
+    # The versions live in the store's own catalogue: the registration is only a name
+    # for its root, so dropping it loses nothing, and naming the root again finds them.
     client = Client()
-    client.register_artifact_store("spare", "local", {"path": str(client.config_dir / "spare")})
-    client.artifacts.save("kept", "note", store="spare")
-    with pytest.raises(CargoholdError, match=r"holds 1 artifact version.*artifact-store copy"):
-        client.delete_artifact_store("spare")
+    root = str(client.config_dir / "spare")
+    client.register_artifact_store("spare", "local", {"path": root})
+    saved = client.artifacts.save("kept", "note", store="spare")
+    client.delete_artifact_store("spare")
+    again = Client()
+    again.register_artifact_store("spare-again", "local", {"path": root})
+    (found,) = again.artifacts.versions(store="spare-again")
+    assert (found.ref, found.checksum) == (saved.ref, saved.checksum)
+    assert again.artifacts.load("note", store="spare-again") == "kept"
 
 
 def test_saving_json_values_imports_no_optional_library() -> None:

@@ -181,15 +181,25 @@ def test_a_number_0_1_gave_out_and_deleted_is_not_given_out_again(old_state: Old
 def test_a_store_whose_0_1_versions_were_not_moved_yet_cannot_be_deleted(
     old_state: OldState,
 ) -> None:
-    # `shared` was never used by this release: its version is still only in the registry.
+    # `shared` was never used by this release: its version is still only in the registry,
+    # and deleting the registration would lose it.
     refused = cargohold_cli(old_state.config, "artifact-store", "delete", "shared", "--yes")
     assert refused.returncode == 1, refused.stdout
-    assert refused.stderr.strip().splitlines() == [
-        "Error: artifact store 'shared' holds 1 artifact version(s); move them with "
-        "`cargohold artifact-store copy shared OTHER` or delete them first"
-    ]
+    (line,) = refused.stderr.strip().splitlines()
+    assert line.startswith(
+        "Error: artifact store 'shared' holds 1 artifact version(s) recorded only here; "
+    )
+    assert "`cargohold artifact list --store shared`" in line
     assert "shared" in {record.name for record in Client().list_artifact_stores()}
+    assert old_state.rows_left() == 3, "the refused delete moved and dropped nothing"
+
+    # Once moved into the store, the registration can go: the version stays there.
     assert cargohold.load_artifact("notes", store="shared") == "notes of the run"
+    deleted = cargohold_cli(old_state.config, "artifact-store", "delete", "shared", "--yes")
+    assert deleted.returncode == 0, deleted.stderr
+    second = Client(old_state.config.parent / "second-machine")
+    second.register_artifact_store("notes-root", "local", {"path": str(old_state.shared)})
+    assert second.artifacts.load("notes", 1, store="notes-root") == "notes of the run"
 
 
 # -- a store root in format 1 ------------------------------------------------------------

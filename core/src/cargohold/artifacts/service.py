@@ -139,6 +139,15 @@ class Artifacts:
                 skipped.append(f"{version.ref} ({exc})")
                 continue
             moved.append(version.id)
+        # Numbers 0.1 handed out and then deleted were never to be given out again:
+        # claim them too, so that the catalogue goes on after the highest.
+        given_out = recorded.numbers_given_out(self._registry.db.read())
+        for name in sorted({version.name for version in old}):
+            for number in range(1, given_out.get(name, 0) + 1):
+                with contextlib.suppress(FileExistsError):
+                    catalog.store.create_new(
+                        catalog.claim_path(name, number), b'{"format": 1, "retired": true}\n'
+                    )
         with self._registry.db.write() as connection:
             recorded.forget(connection, moved)
         if skipped:

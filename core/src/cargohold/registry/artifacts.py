@@ -47,6 +47,12 @@ def versions_in_store(connection: sqlite3.Connection, store_id: str) -> list[Art
     return [_version_of(row) for row in rows.fetchall()]
 
 
+def numbers_given_out(connection: sqlite3.Connection) -> dict[str, int]:
+    """The highest version number handed out for each artifact name, deleted ones too."""
+    rows = connection.execute("SELECT name, next_version FROM artifacts").fetchall()
+    return {row["name"]: int(row["next_version"]) - 1 for row in rows}
+
+
 def forget(connection: sqlite3.Connection, ids: list[str]) -> None:
     """Drop records whose versions the store's own catalogue now holds."""
     connection.executemany("DELETE FROM artifact_versions WHERE id = ?", [(i,) for i in ids])
