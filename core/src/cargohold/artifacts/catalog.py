@@ -238,8 +238,9 @@ class StoreCatalog:
         if isinstance(earlier, dict) and earlier.get("copy_of") == version.checksum:
             return None
         return (
-            f"{version.ref} is claimed in store {self.store.name!r} by another save; copy it "
-            "under another name, or delete that version there first"
+            f"the number of {version.ref} is taken in store {self.store.name!r} by another "
+            "save (one in progress, or one that failed); to put this version there under a "
+            "new number, load it and save it to that store"
         )
 
     def claim(self, name: str, start: int | None = None) -> int:
