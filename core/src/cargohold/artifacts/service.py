@@ -164,10 +164,6 @@ class Artifacts:
             return [record.name for record in self._stores.list()]
         return [store]
 
-    def count(self, store: str) -> int:
-        """How many versions ``store`` holds."""
-        return len(self.catalog(store).listing().manifests)
-
     # -- materializers ------------------------------------------------------------
 
     def materializers(self) -> dict[str, type[Any]]:
